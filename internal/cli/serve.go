@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"fmt"
+	"net"
+	"os/signal"
+	"syscall"
+
+	"interlend/internal/app"
+	"interlend/internal/config"
+	"interlend/internal/server"
+	"interlend/internal/web"
+)
+
+func serveCommand() *command {
+	return &command{name: "serve", usage: "run the server (web, API, ISO 18626 endpoint, jobs)", config: true,
+		run: func(e env, p parsed) error {
+			cfg, err := loadConfig(e, p)
+			if err != nil {
+				return err
+			}
+			return serve(e, cfg, nil)
+		}}
+}
+
+// serve opens the app and serves until SIGINT or SIGTERM. ready, when
+// given, runs once the listener is open and the app is ready (the demo
+// prints its logins there).
+func serve(e env, cfg config.Config, ready func(a *app.App) error) error {
+	ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	log := newLogger(cfg, e.stderr)
+	a, err := app.Open(ctx, cfg, app.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	srv, err := buildServer(a)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Listen, err)
+	}
+	if err := a.EnsureSchedules(ctx); err != nil {
+		return err
+	}
+	if ready != nil {
+		if err := ready(a); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	log.Info("interlend serving", "listen", ln.Addr().String(), "base_url", cfg.BaseURL, "db", dbKind(cfg), "workers", cfg.Workers, "node", cfg.NodeName)
+	fmt.Fprintf(e.stdout, "Interlend is listening on %s\n", cfg.BaseURL)
+	runErr := make(chan error, 1)
+	go func() { runErr <- a.Run(ctx) }()
+	err = srv.Serve(ctx, ln)
+	stop()
+	if jerr := <-runErr; err == nil {
+		err = jerr
+	}
+	log.Info("interlend stopped")
+	return err
+}
+
+// buildServer mounts every surface.
+func buildServer(a *app.App) (*server.Server, error) {
+	w, err := web.New(a)
+	if err != nil {
+		return nil, err
+	}
+	return server.New(a, w), nil
+}
+
+func dbKind(cfg config.Config) string {
+	if cfg.IsPostgres() {
+		return "postgres"
+	}
+	return "sqlite:" + cfg.SQLitePath()
+}

@@ -1,0 +1,447 @@
+package store
+
+import (
+	"archive/tar"
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"interlend/internal/ill"
+)
+
+// BackupFormat names the logical backup format: a tar stream with a
+// manifest and one JSON-lines file per table, read from one consistent
+// snapshot. The format is the same for both engines, so a SQLite
+// deployment can be restored onto PostgreSQL when it outgrows one machine.
+const BackupFormat = "interlend-backup/1"
+
+// Manifest describes a backup.
+type Manifest struct {
+	Format        string        `json:"format"`
+	Engine        Engine        `json:"engine"`
+	SchemaVersion int64         `json:"schemaVersion"`
+	CreatedAt     time.Time     `json:"createdAt"`
+	Tables        []TableDump   `json:"tables"`
+	Files         int           `json:"files"` // files added by the caller after the tables
+	Took          time.Duration `json:"took"`
+}
+
+// TableDump describes one table in a backup.
+type TableDump struct {
+	Name    string   `json:"name"`
+	Columns []string `json:"columns"`
+	Rows    int64    `json:"rows"`
+}
+
+// skipTable reports tables a backup leaves out: the migration bookkeeping
+// (the manifest carries the version) and SQLite's internal and full-text
+// shadow tables (rebuilt on restore).
+func skipTable(name string, virtual map[string]bool) bool {
+	if name == "goose_db_version" || strings.HasPrefix(name, "sqlite_") || virtual[name] {
+		return true
+	}
+	for v := range virtual {
+		if strings.HasPrefix(name, v+"_") {
+			return true
+		}
+	}
+	return false
+}
+
+func (db *DB) tableNames(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) ([]string, error) {
+	var rows *sql.Rows
+	var err error
+	virtual := map[string]bool{}
+	if db.engine == Postgres {
+		rows, err = q.QueryContext(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+	} else {
+		vr, verr := q.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'`)
+		if verr != nil {
+			return nil, verr
+		}
+		for vr.Next() {
+			var n string
+			if err := vr.Scan(&n); err != nil {
+				vr.Close()
+				return nil, err
+			}
+			virtual[n] = true
+		}
+		vr.Close()
+		rows, err = q.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		if !skipTable(n, virtual) {
+			out = append(out, n)
+		}
+	}
+	return out, rows.Err()
+}
+
+// Backup writes every table, from one consistent snapshot, into tw. It
+// runs alongside normal work (writers are not blocked). The caller may add
+// more entries (files) to tw afterwards and must close it.
+func (db *DB) Backup(ctx context.Context, tw *tar.Writer) (Manifest, error) {
+	start := time.Now()
+	m := Manifest{Format: BackupFormat, Engine: db.engine, CreatedAt: db.clock.Now()}
+	var opts *sql.TxOptions
+	if db.engine == Postgres {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return m, ill.E(ill.Unavailable, "cannot start the backup snapshot", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only snapshot
+	// The first read fixes the snapshot on both engines.
+	var v sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(version_id) FROM goose_db_version WHERE is_applied = $1`, true).Scan(&v); err != nil {
+		return m, fmt.Errorf("backup: schema version: %w", err)
+	}
+	m.SchemaVersion = v.Int64
+	tables, err := db.tableNames(ctx, tx)
+	if err != nil {
+		return m, err
+	}
+	for _, name := range tables {
+		td, body, err := dumpTable(ctx, tx, name)
+		if err != nil {
+			return m, fmt.Errorf("backup: table %s: %w", name, err)
+		}
+		if err := writeTarFile(tw, "tables/"+name+".jsonl", body); err != nil {
+			return m, err
+		}
+		m.Tables = append(m.Tables, td)
+	}
+	m.Took = time.Since(start)
+	return m, nil
+}
+
+func dumpTable(ctx context.Context, tx *sql.Tx, name string) (TableDump, []byte, error) {
+	td := TableDump{Name: name}
+	rows, err := tx.QueryContext(ctx, `SELECT * FROM `+name)
+	if err != nil {
+		return td, nil, err
+	}
+	defer rows.Close()
+	if td.Columns, err = rows.Columns(); err != nil {
+		return td, nil, err
+	}
+	var buf bytes.Buffer
+	vals := make([]any, len(td.Columns))
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return td, nil, err
+		}
+		enc := make([]any, len(vals))
+		for i, v := range vals {
+			switch x := v.(type) {
+			case []byte:
+				enc[i] = map[string]string{"$b": base64.StdEncoding.EncodeToString(x)}
+			case time.Time:
+				enc[i] = x.UTC().Format(time.RFC3339Nano)
+			default:
+				enc[i] = x
+			}
+		}
+		line, err := json.Marshal(enc)
+		if err != nil {
+			return td, nil, err
+		}
+		buf.Write(line)
+		buf.WriteByte('\n')
+		td.Rows++
+	}
+	return td, buf.Bytes(), rows.Err()
+}
+
+func writeTarFile(tw *tar.Writer, name string, body []byte) error {
+	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: int64(len(body)), ModTime: time.Now()}); err != nil {
+		return err
+	}
+	_, err := tw.Write(body)
+	return err
+}
+
+// WriteManifest adds the manifest as the last entry of a backup.
+func WriteManifest(tw *tar.Writer, m Manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeTarFile(tw, "manifest.json", b)
+}
+
+// RestoreTables loads the tables of a backup into this database, which
+// must be empty: it is migrated to the backup's schema version first, rows
+// are inserted parents before children, and PostgreSQL identity sequences
+// are moved past the restored ids. Files other than tables/ are passed to
+// other (the caller restores stored files).
+func (db *DB) RestoreTables(ctx context.Context, tr *tar.Reader, other func(h *tar.Header, r io.Reader) error) (Manifest, error) {
+	var m Manifest
+	if v, err := db.SchemaVersion(ctx); err != nil {
+		return m, err
+	} else if v != 0 {
+		return m, ill.E(ill.Conflict, fmt.Sprintf("the target database is not empty (schema version %d); restore needs a fresh data folder or an empty PostgreSQL database", v))
+	}
+	// Tables come before the manifest in the archive; keep them in memory
+	// only as file boundaries: each table is loaded when its file is read,
+	// but only after the schema exists, so spool them first.
+	spooled := map[string][]byte{}
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return m, ill.E(ill.Invalid, "the backup file is damaged", err)
+		}
+		switch {
+		case h.Name == "manifest.json":
+			if err := json.NewDecoder(tr).Decode(&m); err != nil {
+				return m, ill.E(ill.Invalid, "the backup manifest is damaged", err)
+			}
+		case strings.HasPrefix(h.Name, "tables/"):
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				return m, ill.E(ill.Invalid, "the backup file is damaged", err)
+			}
+			spooled[strings.TrimSuffix(strings.TrimPrefix(h.Name, "tables/"), ".jsonl")] = b
+		default:
+			if other != nil {
+				if err := other(h, tr); err != nil {
+					return m, err
+				}
+			}
+		}
+	}
+	if m.Format != BackupFormat {
+		return m, ill.E(ill.Invalid, fmt.Sprintf("not an Interlend backup (format %q)", m.Format))
+	}
+	if m.SchemaVersion > LatestVersion(db.engine) {
+		return m, ill.E(ill.Conflict, fmt.Sprintf("the backup is at schema version %d, newer than this binary (%d)", m.SchemaVersion, LatestVersion(db.engine)))
+	}
+	p, err := db.provider(true)
+	if err != nil {
+		return m, err
+	}
+	if _, err := p.UpTo(ctx, m.SchemaVersion); err != nil {
+		return m, fmt.Errorf("restore: migrate: %w", err)
+	}
+	order, err := db.parentsFirst(ctx, m.Tables)
+	if err != nil {
+		return m, err
+	}
+	err = db.Transact(ctx, func(tx *Tx) error {
+		for _, td := range order {
+			if err := tx.loadTable(td, spooled[td.Name]); err != nil {
+				return fmt.Errorf("restore: table %s: %w", td.Name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return m, err
+	}
+	if db.engine == Postgres {
+		for _, td := range m.Tables {
+			if contains(td.Columns, "id") {
+				if _, err := db.write.ExecContext(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST(COALESCE((SELECT max(id) FROM %s), 0), 1))`, td.Name, td.Name)); err != nil && !strings.Contains(err.Error(), "null") {
+					return m, fmt.Errorf("restore: sequence of %s: %w", td.Name, err)
+				}
+			}
+		}
+	}
+	// Migrate the rest of the way: a backup from an older binary comes up
+	// to this binary's schema.
+	if err := db.Migrate(ctx); err != nil {
+		return m, err
+	}
+	return m, nil
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// columnTypes tells which target columns are boolean, so values convert
+// between engines (SQLite stores booleans as 0/1).
+func (t *Tx) booleanColumns(table string) (map[string]bool, error) {
+	out := map[string]bool{}
+	var rows *sql.Rows
+	var err error
+	if t.db.engine == Postgres {
+		rows, err = t.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND data_type = 'boolean'`, table)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				return nil, err
+			}
+			out[c] = true
+		}
+		return out, rows.Err()
+	}
+	return out, nil
+}
+
+func (t *Tx) loadTable(td TableDump, body []byte) error {
+	if len(body) == 0 {
+		return nil
+	}
+	bools, err := t.booleanColumns(td.Name)
+	if err != nil {
+		return err
+	}
+	ph := make([]string, len(td.Columns))
+	for i := range ph {
+		ph[i] = fmt.Sprintf("$%d", i+1)
+	}
+	q := fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s)`, td.Name, strings.Join(td.Columns, ", "), strings.Join(ph, ", "))
+	stmt, err := t.tx.PrepareContext(t.ctx, q)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	sc := bufio.NewScanner(bytes.NewReader(body))
+	sc.Buffer(make([]byte, 1<<20), 256<<20)
+	for sc.Scan() {
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec.UseNumber()
+		var row []any
+		if err := dec.Decode(&row); err != nil {
+			return err
+		}
+		if len(row) != len(td.Columns) {
+			return fmt.Errorf("row has %d values for %d columns", len(row), len(td.Columns))
+		}
+		for i, v := range row {
+			switch x := v.(type) {
+			case json.Number:
+				if n, err := x.Int64(); err == nil {
+					if bools[td.Columns[i]] {
+						row[i] = n != 0
+					} else {
+						row[i] = n
+					}
+				} else if f, err := x.Float64(); err == nil {
+					row[i] = f
+				}
+			case bool:
+				if t.db.engine == SQLite {
+					row[i] = map[bool]int64{false: 0, true: 1}[x]
+				}
+			case map[string]any:
+				if s, ok := x["$b"].(string); ok {
+					b, err := base64.StdEncoding.DecodeString(s)
+					if err != nil {
+						return err
+					}
+					row[i] = b
+				}
+			}
+		}
+		if _, err := stmt.ExecContext(t.ctx, row...); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+// parentsFirst orders tables so that each comes after the tables its
+// foreign keys point to.
+func (db *DB) parentsFirst(ctx context.Context, tables []TableDump) ([]TableDump, error) {
+	deps := map[string][]string{}
+	for _, td := range tables {
+		var q string
+		if db.engine == Postgres {
+			q = `SELECT DISTINCT ccu.table_name FROM information_schema.table_constraints tc
+				JOIN information_schema.constraint_column_usage ccu ON tc.constraint_name = ccu.constraint_name AND tc.table_schema = ccu.table_schema
+				WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema() AND tc.table_name = $1`
+		} else {
+			q = `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1)`
+		}
+		rows, err := db.read.QueryContext(ctx, q, td.Name)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if p != td.Name {
+				deps[td.Name] = append(deps[td.Name], p)
+			}
+		}
+		rows.Close()
+	}
+	byName := map[string]TableDump{}
+	var names []string
+	for _, td := range tables {
+		byName[td.Name] = td
+		names = append(names, td.Name)
+	}
+	sort.Strings(names)
+	var out []TableDump
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(n string) error
+	visit = func(n string) error {
+		switch state[n] {
+		case 1:
+			return fmt.Errorf("restore: foreign-key cycle at %s", n)
+		case 2:
+			return nil
+		}
+		state[n] = 1
+		for _, d := range deps[n] {
+			if _, ok := byName[d]; ok {
+				if err := visit(d); err != nil {
+					return err
+				}
+			}
+		}
+		state[n] = 2
+		out = append(out, byName[n])
+		return nil
+	}
+	for _, n := range names {
+		if err := visit(n); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
