@@ -259,3 +259,9 @@ func (a *App) Agencies(ctx context.Context) ([]store.Agency, error) {
 	err := a.read(ctx, func(tx *store.Tx) (err error) { out, err = tx.System().Agencies(); return })
 	return out, err
 }
+
+// SetTOTPForTest sets a user's TOTP secret directly (tests; the enrolment
+// page comes with the staff account pages).
+func (a *App) SetTOTPForTest(ctx context.Context, userID int64, secret string) error {
+	return a.write(ctx, func(tx *store.Tx) error { return tx.System().SetTOTPSecret(userID, secret) })
+}

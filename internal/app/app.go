@@ -86,7 +86,7 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		return nil, err
 	}
 	a.Jobs = jobs.New(db, jobs.Options{
-		Node: cfg.NodeName, Workers: cfg.Workers, Poll: cfg.JobPoll,
+		Node: cfg.NodeName, Workers: cfg.Workers, Poll: cfg.JobPoll, Lease: cfg.JobLease,
 		Clock: o.Clock, Logger: o.Logger, Metrics: jobs.NewMetrics(reg),
 	})
 	a.registerJobs()

@@ -67,6 +67,7 @@ func commands() []*command {
 		agencyCommand(),
 		benchCommand(),
 		configCommand(),
+		rolesCommand(),
 		{name: "version", usage: "print the version", run: func(e env, p parsed) error {
 			fmt.Fprintln(e.stdout, "interlend", versionString())
 			return nil
@@ -202,8 +203,12 @@ func openApp(e env, cfg config.Config) (*app.App, error) {
 }
 
 func configCommand() *command {
-	return &command{name: "config", usage: "print the effective configuration (secrets hidden)", config: true,
+	return &command{name: "config", usage: "print the effective configuration (secrets hidden); --markdown prints the option table", config: true,
+		flags: []flagSpec{{name: "markdown", boolean: true, usage: "print every option as a Markdown table (docs/configuration.md)"}},
 		run: func(e env, p parsed) error {
+			if p.boolFlag("markdown") {
+				return writeConfigMarkdown(e.stdout)
+			}
 			cfg, err := loadConfig(e, p)
 			if err != nil {
 				return err
@@ -213,4 +218,23 @@ func configCommand() *command {
 			}
 			return nil
 		}}
+}
+
+// writeConfigMarkdown prints the option table for docs/configuration.md.
+func writeConfigMarkdown(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("| flag | environment | default | meaning |\n| --- | --- | --- | --- |\n")
+	for _, o := range config.Options {
+		def := o.Default
+		if def == "" {
+			def = "—"
+		}
+		secret := ""
+		if o.Secret {
+			secret = " (secret: may be given as `" + o.Env() + "_FILE`)"
+		}
+		fmt.Fprintf(&b, "| `--%s` | `%s` | `%s` | %s%s |\n", o.Name, o.Env(), def, o.Usage, secret)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -30,6 +30,7 @@ type Config struct {
 	LogFormat     string        // text or json
 	Workers       int           // job workers per process
 	JobPoll       time.Duration // longest wait between job queue checks when idle
+	JobLease      time.Duration // how long a claimed job is reserved before another node may take it over
 	MaxBody       int64         // largest request body accepted, bytes (uploads have their own limit)
 	ShutdownGrace time.Duration // how long to wait for requests and jobs on shutdown
 	SessionTTL    time.Duration // staff and patron session lifetime
@@ -64,15 +65,16 @@ func (o Option) Env() string {
 var Options = []Option{
 	str("listen", "127.0.0.1:8080", "HTTP listen address", func(c *Config) *string { return &c.Listen }),
 	str("db", "", "database: empty for embedded SQLite in the data dir, or postgres://user@host:5432/dbname", func(c *Config) *string { return &c.DB }),
-	str("data-dir", "./interlend-data", "folder for the SQLite database, stored files and the generated secret key", func(c *Config) *string { return &c.DataDir }),
+	str("data-dir", "./interlend-data", "folder for the SQLite database and stored files", func(c *Config) *string { return &c.DataDir }),
 	str("base-url", "", "public base URL used in links (default: http:// + listen address)", func(c *Config) *string { return &c.BaseURL }),
 	str("metrics-listen", "", "separate listen address for /metrics (default: served on the main address behind --metrics-token)", func(c *Config) *string { return &c.MetricsListen }),
 	secret("metrics-token", "bearer token required for /metrics on the main address", func(c *Config) *string { return &c.MetricsToken }),
-	secret("secret-key", "key that signs download links (default: generated once into the data dir)", func(c *Config) *string { return &c.SecretKey }),
+	secret("secret-key", "key that signs download links (default: generated once and kept in the database, shared by every node)", func(c *Config) *string { return &c.SecretKey }),
 	str("log-level", "info", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }),
 	str("log-format", "text", "text or json", func(c *Config) *string { return &c.LogFormat }),
 	integer("workers", "4", "job workers in this process (0 runs no jobs: a web-only node)", func(c *Config) *int { return &c.Workers }),
 	duration("job-poll", "1s", "longest wait between job queue checks when idle", func(c *Config) *time.Duration { return &c.JobPoll }),
+	duration("job-lease", "30s", "how long a claimed job stays reserved for its worker (renewed while it runs); a crashed node's jobs are taken over after this", func(c *Config) *time.Duration { return &c.JobLease }),
 	bytes("max-body", "2MiB", "largest request body accepted (uploads have their own per-agency limit)", func(c *Config) *int64 { return &c.MaxBody }),
 	duration("shutdown-grace", "15s", "time allowed for requests and jobs to finish on shutdown", func(c *Config) *time.Duration { return &c.ShutdownGrace }),
 	duration("session-ttl", "12h", "session lifetime", func(c *Config) *time.Duration { return &c.SessionTTL }),
@@ -182,6 +184,9 @@ func (c *Config) Validate() error {
 	}
 	if c.JobPoll < 10*time.Millisecond || c.JobPoll > time.Minute {
 		bad("--job-poll %s: use 10ms to 1m", c.JobPoll)
+	}
+	if c.JobLease < time.Second || c.JobLease > time.Hour {
+		bad("--job-lease %s: use 1s to 1h", c.JobLease)
 	}
 	if c.MaxBody < 1024 {
 		bad("--max-body %d: at least 1KiB", c.MaxBody)

@@ -129,8 +129,8 @@ func (r *Runner) Run(ctx context.Context, grace time.Duration) error {
 		if err != nil && ctx.Err() == nil {
 			r.opt.Logger.Warn("job claim failed", "err", err)
 		}
-		if claimed > 0 {
-			continue // there may be more
+		if claimed != 0 {
+			continue // there may be more (or a worker just became free)
 		}
 		r.sleep(ctx)
 	}
@@ -169,17 +169,19 @@ func (r *Runner) sleep(ctx context.Context) {
 	}
 }
 
-// claimAndDispatch claims as many jobs as there are free workers.
+// claimAndDispatch claims as many jobs as there are free workers. It
+// returns the number claimed, or -1 when it only waited for a busy worker
+// to finish (the caller should then claim again at once, not sleep).
 func (r *Runner) claimAndDispatch(ctx, jobCtx context.Context) (int, error) {
 	free := cap(r.slots) - len(r.slots)
 	if free == 0 {
-		// All workers busy: wait for one to finish.
 		select {
 		case r.slots <- struct{}{}:
 			<-r.slots
+			return -1, nil
 		case <-ctx.Done():
+			return 0, nil
 		}
-		return 0, nil
 	}
 	var claimed []store.Job
 	err := r.db.Transact(ctx, func(tx *store.Tx) error {

@@ -269,10 +269,18 @@ func (db *DB) RestoreTables(ctx context.Context, tr *tar.Reader, other func(h *t
 	}
 	if db.engine == Postgres {
 		for _, td := range m.Tables {
-			if contains(td.Columns, "id") {
-				if _, err := db.write.ExecContext(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST(COALESCE((SELECT max(id) FROM %s), 0), 1))`, td.Name, td.Name)); err != nil && !strings.Contains(err.Error(), "null") {
-					return m, fmt.Errorf("restore: sequence of %s: %w", td.Name, err)
-				}
+			if !contains(td.Columns, "id") {
+				continue
+			}
+			var seq sql.NullString
+			if err := db.write.QueryRowContext(ctx, `SELECT pg_get_serial_sequence($1, 'id')`, td.Name).Scan(&seq); err != nil {
+				return m, err
+			}
+			if !seq.Valid {
+				continue // a text key, no sequence
+			}
+			if _, err := db.write.ExecContext(ctx, fmt.Sprintf(`SELECT setval($1, GREATEST(COALESCE((SELECT max(id) FROM %s), 0), 1))`, td.Name), seq.String); err != nil {
+				return m, fmt.Errorf("restore: sequence of %s: %w", td.Name, err)
 			}
 		}
 	}

@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // RecordDiagEffect writes the effect of a diagnostic job.
 func (s SystemData) RecordDiagEffect(jobID int64, node string) error {
 	_, err := s.t.exec(`INSERT INTO diag_effects (job_id, node, at) VALUES ($1, $2, $3)`, jobID, node, micros(s.t.now))
@@ -23,4 +25,11 @@ func (s SystemData) DiagEffectCounts() (map[int64]int, error) {
 		out[id] = n
 	}
 	return out, rows.Err()
+}
+
+// ExecRaw runs one statement outside the store's vocabulary: for tests and
+// diagnostics that must set up unusual states (never application code).
+func ExecRaw(ctx context.Context, db *DB, q string, args ...any) error {
+	_, err := db.write.ExecContext(ctx, q, args...)
+	return err
 }

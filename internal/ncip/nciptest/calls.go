@@ -28,12 +28,18 @@ type Call struct {
 	// HTTPStatus is the status written; 0 if no answer was written
 	// (connection closed, client gone).
 	HTTPStatus int
+
+	recorded bool // already in the log (recorded early, before a dropped connection)
 }
 
-func (r *Responder) record(c Call) {
+func (r *Responder) record(c *Call) {
+	if c.recorded {
+		return
+	}
+	c.recorded = true
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.calls = append(r.calls, c)
+	r.calls = append(r.calls, *c)
 }
 
 // Calls is every call so far, in the order they were answered.

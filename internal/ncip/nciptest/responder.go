@@ -136,7 +136,7 @@ func (r *Responder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	call := Call{Auth: presentedAuth(req)}
 	// Deferred so that a dropped connection (which may panic with
 	// http.ErrAbortHandler) is recorded too.
-	defer func() { r.record(call) }()
+	defer func() { r.record(&call) }()
 	msg, parseErr := ncip.Unmarshal(data)
 	var in ncip.Initiation
 	if parseErr == nil {
@@ -215,6 +215,9 @@ func (r *Responder) misbehave(w http.ResponseWriter, req *http.Request, f Fault,
 		call.HTTPStatus = http.StatusServiceUnavailable
 		return true
 	case FaultCloseConnection:
+		// Record before dropping the connection: the client sees the error
+		// at once, and a test may count calls before this handler ends.
+		r.record(call)
 		closeConnection(w)
 		return true
 	case FaultGarbage:
