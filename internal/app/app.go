@@ -36,6 +36,10 @@ type App struct {
 	// partners, delivery hosts); tests may replace it.
 	HTTP           *http.Client
 	PasswordParams auth.Params
+	// Mail sends email through the job queue (see mail.go).
+	Mail Mailer
+	// Files keeps scans and generated files (see files.go).
+	Files FileStore
 
 	secret []byte
 }
@@ -85,6 +89,14 @@ func Open(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := a.setupMail(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := a.setupFiles(); err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.Jobs = jobs.New(db, jobs.Options{
 		Node: cfg.NodeName, Workers: cfg.Workers, Poll: cfg.JobPoll, Lease: cfg.JobLease,
 		Clock: o.Clock, Logger: o.Logger, Metrics: jobs.NewMetrics(reg),
@@ -130,7 +142,17 @@ func (a *App) Ready(ctx context.Context) error { return a.DB.Ping(ctx) }
 func (a *App) registerJobs() {
 	a.registerDiagJobs()
 	a.registerMaintenanceJobs()
+	for _, register := range jobRegistrars {
+		register(a)
+	}
 }
+
+// jobRegistrars are added by each feature's file with addJobs in an init
+// function, so that features do not edit one shared list.
+var jobRegistrars []func(a *App)
+
+// addJobs registers a feature's job kinds (call from init).
+func addJobs(f func(a *App)) { jobRegistrars = append(jobRegistrars, f) }
 
 // write is DB.Transact with the caller's context.
 func (a *App) write(ctx context.Context, fn func(*store.Tx) error) error {

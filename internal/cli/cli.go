@@ -56,7 +56,28 @@ func usageError(format string, args ...any) error {
 	return exitError{2, fmt.Errorf(format, args...)}
 }
 
+// featureCommands are added by features' files with addCommand in an init
+// function (import, directory, states, ...).
+var featureCommands []*command
+
+// addCommand registers a feature's command; a command of an existing name
+// gains the new subcommands (so "import marc" and "import patrons" can live
+// in different files).
+func addCommand(c *command) {
+	for _, have := range featureCommands {
+		if have.name == c.name {
+			have.sub = append(have.sub, c.sub...)
+			return
+		}
+	}
+	featureCommands = append(featureCommands, c)
+}
+
 func commands() []*command {
+	return append(baseCommands(), featureCommands...)
+}
+
+func baseCommands() []*command {
 	return []*command{
 		serveCommand(),
 		demoCommand(),

@@ -16,7 +16,7 @@ import (
 	"sync"
 )
 
-//go:embed messages/*.json
+//go:embed messages
 var files embed.FS
 
 // Default is the locale used when nothing else matches.
@@ -48,27 +48,45 @@ func Load() *Catalog {
 	return defaultCatalog
 }
 
+// parse reads messages/<locale>/*.json: each feature keeps its texts in its
+// own file; a key defined twice in one locale is an error.
 func parse(fsys fs.FS) (*Catalog, error) {
 	c := &Catalog{messages: map[string]map[string]string{}}
-	entries, err := fs.ReadDir(fsys, "messages")
+	locales, err := fs.ReadDir(fsys, "messages")
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		locale := strings.TrimSuffix(e.Name(), ".json")
-		b, err := fs.ReadFile(fsys, "messages/"+e.Name())
+	for _, l := range locales {
+		if !l.IsDir() {
+			continue
+		}
+		locale := l.Name()
+		m := map[string]string{}
+		files, err := fs.Glob(fsys, "messages/"+locale+"/*.json")
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", e.Name(), err)
+		for _, f := range files {
+			b, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				return nil, err
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", f, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q is defined twice in %s", f, k, locale)
+				}
+				m[k] = v
+			}
 		}
 		c.messages[locale] = m
 	}
 	en, ok := c.messages[Default]
 	if !ok {
-		return nil, fmt.Errorf("i18n: no %s.json", Default)
+		return nil, fmt.Errorf("i18n: no messages/%s/", Default)
 	}
 	pseudo := make(map[string]string, len(en))
 	for k, v := range en {

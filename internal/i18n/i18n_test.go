@@ -27,7 +27,7 @@ func TestCatalogLoadsAndSubstitutes(t *testing.T) {
 
 func TestSubstituteNamedAndPlural(t *testing.T) {
 	t.Parallel()
-	c, err := parse(fstest.MapFS{"messages/en.json": {Data: []byte(`{"a":"{who} has {n} items","n.one":"{0} request","n.other":"{0} requests"}`)}})
+	c, err := parse(fstest.MapFS{"messages/en/a.json": {Data: []byte(`{"a":"{who} has {n} items"}`)}, "messages/en/b.json": {Data: []byte(`{"n.one":"{0} request","n.other":"{0} requests"}`)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,11 +44,14 @@ func TestSubstituteNamedAndPlural(t *testing.T) {
 
 func TestBrokenCatalogIsAnError(t *testing.T) {
 	t.Parallel()
-	if _, err := parse(fstest.MapFS{"messages/en.json": {Data: []byte(`{"a":`)}}); err == nil {
+	if _, err := parse(fstest.MapFS{"messages/en/x.json": {Data: []byte(`{"a":`)}}); err == nil {
 		t.Error("broken JSON accepted")
 	}
-	if _, err := parse(fstest.MapFS{"messages/de.json": {Data: []byte(`{}`)}}); err == nil {
+	if _, err := parse(fstest.MapFS{"messages/de/x.json": {Data: []byte(`{}`)}}); err == nil {
 		t.Error("catalog without English accepted")
+	}
+	if _, err := parse(fstest.MapFS{"messages/en/x.json": {Data: []byte(`{"a":"1"}`)}, "messages/en/y.json": {Data: []byte(`{"a":"2"}`)}}); err == nil {
+		t.Error("a key defined in two files accepted")
 	}
 }
 

@@ -17,8 +17,33 @@ import (
 type agencyCase func(a store.AgencyData, ag ill.AgencyID) (any, error)
 
 // agencyCases has a case for every method of store.AgencyData. A new
-// agency-scoped method without a case here fails TestAgencyScope.
-var agencyCases = map[string]agencyCase{
+// agency-scoped method without a case fails TestAgencyScope. Each feature
+// adds its cases (and its seed) from its own scope_<feature>_test.go with
+// addScope in an init function.
+var agencyCases = map[string]agencyCase{}
+
+// agencySeeders give an agency one of everything agency-owned, with the
+// marker in its values so that a leak shows in any result.
+var agencySeeders []func(tx *store.Tx, ag ill.AgencyID, marker string) error
+
+// addScope registers a feature's cases and seed.
+func addScope(cases map[string]agencyCase, seed func(tx *store.Tx, ag ill.AgencyID, marker string) error) {
+	for k, v := range cases {
+		if _, dup := agencyCases[k]; dup {
+			panic("scope case registered twice: " + k)
+		}
+		agencyCases[k] = v
+	}
+	if seed != nil {
+		agencySeeders = append(agencySeeders, seed)
+	}
+}
+
+func init() {
+	addScope(settingsCases, seedSettings)
+}
+
+var settingsCases = map[string]agencyCase{
 	"GetSetting": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
 		s, _, err := a.GetSetting(ag, "greeting")
 		return s, err
@@ -33,18 +58,26 @@ var agencyCases = map[string]agencyCase{
 	"AuditLog": func(a store.AgencyData, ag ill.AgencyID) (any, error) { return a.AuditLog(ag, "", 100) },
 }
 
-// seedAgency gives an agency one of everything agency-owned, with values
-// that carry its marker so that a leak shows in any result.
+func seedSettings(tx *store.Tx, ag ill.AgencyID, marker string) error {
+	if err := tx.Agency().PutSetting(ag, "greeting", `"hello from `+marker+`"`, 0); err != nil {
+		return err
+	}
+	return tx.Agency().Audit(ag, store.AuditRecord{Action: "seed", Target: marker, After: marker})
+}
+
+// seedAgency creates the agency and runs every feature's seed for it.
 func seedAgency(t *testing.T, db *store.DB, ag ill.AgencyID, marker string) {
 	t.Helper()
 	mustWrite(t, db, func(tx *store.Tx) error {
 		if _, err := tx.System().CreateAgency(ag, "Library "+marker); err != nil {
 			return err
 		}
-		if err := tx.Agency().PutSetting(ag, "greeting", `"hello from `+marker+`"`, 0); err != nil {
-			return err
+		for _, seed := range agencySeeders {
+			if err := seed(tx, ag, marker); err != nil {
+				return err
+			}
 		}
-		return tx.Agency().Audit(ag, store.AuditRecord{Action: "seed", Target: marker, After: marker})
+		return nil
 	})
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sort"
 	"strings"
 	"time"
 
@@ -68,13 +69,23 @@ func (p *Page) Number(n int) string { return p.format.Number(int64(n)) }
 // Money formats minor units of a currency.
 func (p *Page) Money(minor int64, code string) string { return p.format.Money(minor, code) }
 
-// navTable is the whole navigation; items show only to roles with the
-// permission (and only once their desk exists).
-var navTable = []struct {
+// navEntry is one item of the top navigation, shown only to roles with
+// the permission ("" for everyone logged in).
+type navEntry struct {
+	order               int
 	key, href, shortcut string
 	perm                ill.Permission
-}{
-	{"nav.home", "/", "g h", ""},
+}
+
+// navTable is the whole navigation; features add their desks with addNav.
+var navTable = []navEntry{
+	{order: 0, key: "nav.home", href: "/", shortcut: "g h"},
+}
+
+// addNav adds a navigation entry (call from a feature's init).
+func addNav(e navEntry) {
+	navTable = append(navTable, e)
+	sort.SliceStable(navTable, func(i, j int) bool { return navTable[i].order < navTable[j].order })
 }
 
 // page builds the common part of a page for the request.

@@ -12,7 +12,6 @@ import (
 	"interlend/internal/i18n"
 	"interlend/internal/ill"
 	"interlend/internal/server"
-	"interlend/internal/store"
 )
 
 // Handler serves the web pages.
@@ -55,7 +54,21 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	handle("POST /login/totp", h.totpSubmit)
 	handle("POST /logout", h.logout)
 	handle("POST /agency", h.requireLogin(h.switchAgency))
+	// Each feature mounts its pages from its own file.
+	for _, register := range featureRoutes {
+		register(h, handle)
+	}
 }
+
+// routeAdder mounts one route with the standard web middleware.
+type routeAdder func(pattern string, fn handlerFunc)
+
+// featureRoutes are registered by each feature's routes_<feature>.go in
+// an init function, so that features do not edit one shared route table.
+var featureRoutes []func(h *Handler, handle routeAdder)
+
+// addRoutes registers a feature's routes (call from init).
+func addRoutes(f func(h *Handler, handle routeAdder)) { featureRoutes = append(featureRoutes, f) }
 
 // adapt runs a handler and renders its error, if any.
 func (h *Handler) adapt(fn handlerFunc) http.Handler {
@@ -127,11 +140,4 @@ func actorFrom(ctx context.Context) (ill.Actor, bool) {
 		return ill.Actor{}, false
 	}
 	return app.ActorFor(s.user, s.session.Agency), true
-}
-
-// sessionState is what withSession finds for a request.
-type sessionState struct {
-	token   string
-	session store.Session
-	user    store.User
 }
