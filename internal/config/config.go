@@ -40,6 +40,7 @@ type Config struct {
 	SMTPPassword  string // secret
 	SMTPFrom      string
 	SMTPTLS       string // none, starttls, tls
+	FileStore     string // where stored files live: local (data folder), database, or auto
 	NodeName      string // names this process in job leases and logs
 	TrustProxy    bool   // trust X-Forwarded-For / -Proto from a reverse proxy
 }
@@ -84,6 +85,7 @@ var Options = []Option{
 	secret("smtp-password", "SMTP password", func(c *Config) *string { return &c.SMTPPassword }),
 	str("smtp-from", "interlend@localhost", "sender address of outgoing mail", func(c *Config) *string { return &c.SMTPFrom }),
 	str("smtp-tls", "starttls", "none, starttls or tls", func(c *Config) *string { return &c.SMTPTLS }),
+	str("file-store", "auto", "where scans and generated files are kept: local (the data folder; one node), database (shared by several nodes), or auto (local on SQLite, database on PostgreSQL)", func(c *Config) *string { return &c.FileStore }),
 	str("node-name", "", "name of this process in job leases and logs (default: host name and process id)", func(c *Config) *string { return &c.NodeName }),
 	boolean("trust-proxy", "false", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy", func(c *Config) *bool { return &c.TrustProxy }),
 }
@@ -201,6 +203,11 @@ func (c *Config) Validate() error {
 	}
 	if c.SMTPPort <= 0 || c.SMTPPort > 65535 {
 		bad("--smtp-port %d is not a port", c.SMTPPort)
+	}
+	switch c.FileStore {
+	case "local", "database", "auto":
+	default:
+		bad("--file-store %q: use local, database or auto", c.FileStore)
 	}
 	if c.NodeName == "" {
 		h, _ := os.Hostname()
