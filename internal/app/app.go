@@ -40,6 +40,23 @@ type App struct {
 	Mail Mailer
 	// Files keeps scans and generated files (see files.go).
 	Files FileStore
+	// Route builds a rota for a new request (the routing feature sets it).
+	Route Router
+	// OnLendingRequest runs in the transaction that creates a lending
+	// request from a partner (auto-answer rules hook in here).
+	OnLendingRequest func(tx *store.Tx, r *ill.Request) error
+	// NotifyPatron sends patron notices (the notifications feature sets it).
+	NotifyPatron PatronNotifier
+	// Transport sends protocol messages to partners not hosted here (the
+	// ISO 18626 feature sets it).
+	Transport Transport
+	// PolicyFor gives an agency's lifecycle figures (loan period, pickup
+	// time, ...); nil uses DefaultPolicy. Set by the settings feature.
+	PolicyFor func(tx *store.Tx, agency ill.AgencyID) Policy
+	// ResponseWindowFor gives how long a lender has to answer from now (its
+	// business days on its calendar); nil or 0 uses the policy. Set by the
+	// directory feature.
+	ResponseWindowFor func(tx *store.Tx, lender ill.AgencyID, from time.Time) time.Duration
 
 	secret []byte
 }

@@ -142,9 +142,9 @@ func KindOf(err error) Kind {
 // Is reports whether err is of kind k.
 func Is(err error, k Kind) bool { return err != nil && KindOf(err) == k }
 
-// Message is the user-safe message of err: the Msg of the first *Error
+// UserMessage is the user-safe message of err: the Msg of the first *Error
 // carrying one, or a generic sentence for internal errors.
-func Message(err error) string {
+func UserMessage(err error) string {
 	if KindOf(err) == Internal {
 		return "Something went wrong on our side. The problem has been logged."
 	}

@@ -51,6 +51,9 @@ type NewJob struct {
 	RunAt          time.Time // zero: now
 	MaxAttempts    int       // zero: DefaultMaxAttempts
 	HoldReason     string    // non-empty: enqueue held
+	// Ref names what the job is about (a request's public id), so that its
+	// timers can be found and cancelled together.
+	Ref string
 }
 
 // Job is a stored job.
@@ -70,6 +73,7 @@ type Job struct {
 	LockedBy       string
 	LastError      string
 	HoldReason     string
+	Ref            string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 	CompletedAt    time.Time
@@ -122,11 +126,11 @@ func (s SystemData) EnqueueJob(nj NewJob) (int64, error) {
 		state = JobHeld
 	}
 	var id int64
-	err := s.t.queryRow(`INSERT INTO jobs (kind, agency, payload, ordering_key, idempotency_key, state, run_at, max_attempts, hold_reason, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+	err := s.t.queryRow(`INSERT INTO jobs (kind, agency, payload, ordering_key, idempotency_key, state, run_at, max_attempts, hold_reason, ref, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
 		ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
 		nj.Kind, string(nj.Agency), string(payload), nullString(nj.OrderingKey), nj.IdempotencyKey, string(state),
-		micros(nj.RunAt), nj.MaxAttempts, nj.HoldReason, micros(s.t.now)).Scan(&id)
+		micros(nj.RunAt), nj.MaxAttempts, nj.HoldReason, nj.Ref, micros(s.t.now)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = s.t.queryRow(`SELECT id FROM jobs WHERE idempotency_key = $1`, nj.IdempotencyKey).Scan(&id)
 		return id, err
@@ -154,7 +158,7 @@ func (s SystemData) wakeWorkers() {
 }
 
 const jobColumns = `id, kind, agency, payload, ordering_key, idempotency_key, state, run_at, attempts, max_attempts,
-	lease_token, lease_until, locked_by, last_error, hold_reason, created_at, updated_at, completed_at`
+	lease_token, lease_until, locked_by, last_error, hold_reason, ref, created_at, updated_at, completed_at`
 
 func scanJob(sc interface{ Scan(...any) error }) (Job, error) {
 	var j Job
@@ -163,7 +167,7 @@ func scanJob(sc interface{ Scan(...any) error }) (Job, error) {
 	var runAt, leaseUntil, created, updated int64
 	var completed sql.NullInt64
 	err := sc.Scan(&j.ID, &j.Kind, &agency, &payload, &key, &j.IdempotencyKey, &state, &runAt, &j.Attempts, &j.MaxAttempts,
-		&j.LeaseToken, &leaseUntil, &j.LockedBy, &j.LastError, &j.HoldReason, &created, &updated, &completed)
+		&j.LeaseToken, &leaseUntil, &j.LockedBy, &j.LastError, &j.HoldReason, &j.Ref, &created, &updated, &completed)
 	j.Agency, j.Payload, j.OrderingKey, j.State = ill.AgencyID(agency), []byte(payload), key.String, JobState(state)
 	j.RunAt, j.LeaseUntil, j.CreatedAt, j.UpdatedAt, j.CompletedAt = fromMicros(runAt), fromMicros(leaseUntil), fromMicros(created), fromMicros(updated), fromNullMicros(completed)
 	return j, err
@@ -304,6 +308,7 @@ type JobFilter struct {
 	States      []JobState
 	Kind        string
 	OrderingKey string
+	Ref         string
 	IDs         []int64
 	Limit       int
 }
@@ -330,6 +335,9 @@ func (f JobFilter) where(args *[]any) string {
 	}
 	if f.OrderingKey != "" {
 		add("ordering_key = $%d", f.OrderingKey)
+	}
+	if f.Ref != "" {
+		add("ref = $%d", f.Ref)
 	}
 	if len(f.IDs) > 0 {
 		ph := make([]string, len(f.IDs))

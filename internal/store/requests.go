@@ -1,0 +1,381 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"interlend/internal/bibid"
+	"interlend/internal/ill"
+)
+
+// publicIDBase makes request ids at least seven digits long, so that they
+// read and scan well (B1000042).
+const publicIDBase = 1000000
+
+// PublicID formats a request's public id from its row id and side.
+func PublicID(side ill.Side, id int64) string {
+	p := "B"
+	if side == ill.Lending {
+		p = "L"
+	}
+	return fmt.Sprintf("%s%d", p, publicIDBase+id)
+}
+
+// nextID reserves the next id of a table with an identity column.
+func (t *Tx) nextID(table string) (int64, error) {
+	var id int64
+	var err error
+	if t.db.engine == Postgres {
+		err = t.queryRow(`SELECT nextval(pg_get_serial_sequence($1, 'id'))`, table).Scan(&id)
+	} else {
+		// One writer at a time: max+1 cannot race.
+		err = t.queryRow(`SELECT coalesce(max(id), 0) + 1 FROM ` + table).Scan(&id)
+	}
+	return id, err
+}
+
+// requestKeys are the indexed columns derived from a request.
+type requestKeys struct {
+	title, titleKey, authorKey, isbn, issn, oclc, doi, pmid string
+}
+
+func keysOf(r *ill.Request) requestKeys {
+	c := r.Citation
+	k := requestKeys{title: c.DisplayTitle()}
+	main := c.Title
+	if c.ArticleTitle != "" {
+		main = c.ArticleTitle
+	}
+	k.titleKey = bibid.NormaliseTitle(main)
+	k.authorKey = bibid.NormaliseAuthor(c.Author)
+	if isbn, ok := bibid.NormaliseISBN(c.ISBN); ok {
+		k.isbn = isbn
+	}
+	if issn, ok := bibid.NormaliseISSN(c.ISSN); ok {
+		k.issn = issn
+	}
+	if oclc, ok := bibid.NormaliseOCLC(c.OCLCNumber); ok {
+		k.oclc = oclc
+	}
+	if doi, ok := bibid.NormaliseDOI(c.DOI); ok {
+		k.doi = doi
+	}
+	if pmid, ok := bibid.NormalisePMID(c.PMID); ok {
+		k.pmid = pmid
+	}
+	return k
+}
+
+// CreateRequest stores a new request: it gets its id, public id, version 1
+// and timestamps. Returns Conflict for a lending request whose partner key
+// exists.
+func (a AgencyData) CreateRequest(agency ill.AgencyID, r *ill.Request) error {
+	id, err := a.t.nextID("requests")
+	if err != nil {
+		return err
+	}
+	r.ID, r.PublicID, r.Agency, r.Version = id, PublicID(r.Side, id), agency, 1
+	r.CreatedAt, r.UpdatedAt = a.t.now, a.t.now
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	k := keysOf(r)
+	_, err = a.t.exec(`INSERT INTO requests (id, public_id, agency, side, state, version, partner, partner_request_id, service_type,
+		title, title_key, author_key, isbn, issn, oclc, doi, pmid, patron_id, need_before, attention, close_reason, data, created_at, updated_at, closed_at)
+		VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23)`,
+		id, r.PublicID, string(agency), string(r.Side), string(r.State), string(r.Partner), r.PartnerRequestID, string(r.ServiceType),
+		k.title, k.titleKey, k.authorKey, k.isbn, k.issn, k.oclc, k.doi, k.pmid, sql.NullInt64{Int64: r.PatronID, Valid: r.PatronID != 0},
+		nullMicros(r.NeedBefore), r.Attention, string(r.CloseReason), string(data), micros(a.t.now), nullMicros(r.ClosedAt))
+	if isUniqueViolation(err) {
+		return ill.Errorf(ill.Conflict, "a request %s from %s already exists", r.PartnerRequestID, r.Partner)
+	}
+	if isForeignKeyViolation(err) {
+		return ill.Errorf(ill.NotFound, "agency %s is not hosted here", agency)
+	}
+	return err
+}
+
+func scanRequest(sc interface{ Scan(...any) error }) (*ill.Request, error) {
+	var id, version int64
+	var data string
+	if err := sc.Scan(&id, &version, &data); err != nil {
+		return nil, err
+	}
+	r := &ill.Request{}
+	if err := json.Unmarshal([]byte(data), r); err != nil {
+		return nil, fmt.Errorf("store: request %d: %w", id, err)
+	}
+	r.ID, r.Version = id, version
+	return r, nil
+}
+
+func notFoundRequest(id string) error {
+	return ill.Errorf(ill.NotFound, "no request %s here", id)
+}
+
+// GetRequest finds an agency's request by public id. Returns NotFound
+// (also for another agency's request).
+func (a AgencyData) GetRequest(agency ill.AgencyID, publicID string) (*ill.Request, error) {
+	r, err := scanRequest(a.t.queryRow(`SELECT id, version, data FROM requests WHERE public_id = $1 AND agency = $2`,
+		strings.ToUpper(strings.TrimSpace(publicID)), string(agency)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFoundRequest(publicID)
+	}
+	return r, err
+}
+
+// LockRequestByID finds an agency's request by row id, locked. Returns NotFound.
+func (a AgencyData) LockRequestByID(agency ill.AgencyID, id int64) (*ill.Request, error) {
+	r, err := scanRequest(a.t.queryRow(`SELECT id, version, data FROM requests WHERE id = $1 AND agency = $2`+a.t.db.forUpdate(), id, string(agency)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFoundRequest(fmt.Sprint(id))
+	}
+	return r, err
+}
+
+// LockRequest finds an agency's request and locks it until the transaction
+// ends, so that messages and actions on one request apply one at a time.
+// Returns NotFound.
+func (a AgencyData) LockRequest(agency ill.AgencyID, publicID string) (*ill.Request, error) {
+	r, err := scanRequest(a.t.queryRow(`SELECT id, version, data FROM requests WHERE public_id = $1 AND agency = $2`+a.t.db.forUpdate(),
+		strings.ToUpper(strings.TrimSpace(publicID)), string(agency)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFoundRequest(publicID)
+	}
+	return r, err
+}
+
+// LockLendingRequest finds a lending request by the borrower and the
+// borrower's request id, locked. Returns NotFound.
+func (a AgencyData) LockLendingRequest(agency ill.AgencyID, borrower ill.AgencyID, borrowerRequestID string) (*ill.Request, error) {
+	r, err := scanRequest(a.t.queryRow(`SELECT id, version, data FROM requests WHERE agency = $1 AND side = 'lending' AND partner = $2 AND partner_request_id = $3`+a.t.db.forUpdate(),
+		string(agency), string(borrower), borrowerRequestID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ill.Errorf(ill.NotFound, "no request %s from %s here", borrowerRequestID, borrower)
+	}
+	return r, err
+}
+
+// UpdateRequest saves a request. With expectVersion > 0 it succeeds only if
+// the stored version still is that (optimistic concurrency for staff);
+// otherwise Conflict. The version goes up by one.
+func (a AgencyData) UpdateRequest(agency ill.AgencyID, r *ill.Request, expectVersion int64) error {
+	r.UpdatedAt = a.t.now
+	r.Version++
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	k := keysOf(r)
+	q := `UPDATE requests SET state = $1, version = $2, partner = $3, partner_request_id = $4, service_type = $5,
+		title = $6, title_key = $7, author_key = $8, isbn = $9, issn = $10, oclc = $11, doi = $12, pmid = $13, patron_id = $14,
+		need_before = $15, attention = $16, close_reason = $17, data = $18, updated_at = $19, closed_at = $20
+		WHERE id = $21 AND agency = $22`
+	args := []any{string(r.State), r.Version, string(r.Partner), r.PartnerRequestID, string(r.ServiceType),
+		k.title, k.titleKey, k.authorKey, k.isbn, k.issn, k.oclc, k.doi, k.pmid, sql.NullInt64{Int64: r.PatronID, Valid: r.PatronID != 0},
+		nullMicros(r.NeedBefore), r.Attention, string(r.CloseReason), string(data), micros(a.t.now), nullMicros(r.ClosedAt), r.ID, string(agency)}
+	if expectVersion > 0 {
+		q += ` AND version = $23`
+		args = append(args, expectVersion)
+	}
+	err = a.t.execOne(ill.E(ill.Conflict, fmt.Sprintf("request %s was changed by someone else meanwhile; reload it and try again", r.PublicID)), q, args...)
+	if err != nil {
+		r.Version--
+	}
+	return err
+}
+
+// RequestFilter selects requests for lists, queues and search.
+type RequestFilter struct {
+	Side      ill.Side
+	States    []ill.State
+	Attention bool   // only requests needing attention
+	PatronID  int64  // one patron's requests
+	Query     string // id, barcode, OCLC/ISBN/ISSN, or title words
+	Partner   ill.AgencyID
+	Open      bool // only non-terminal
+	Sort      string
+	Limit     int
+	Offset    int
+}
+
+// ListRequests returns matching requests, newest activity first (or by
+// need-before date), and the total count without paging.
+func (a AgencyData) ListRequests(agency ill.AgencyID, f RequestFilter) ([]*ill.Request, int, error) {
+	where := []string{"agency = $1"}
+	args := []any{string(agency)}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.Side != "" {
+		add("side = $%d", string(f.Side))
+	}
+	if len(f.States) > 0 {
+		ph := make([]string, len(f.States))
+		for i, s := range f.States {
+			args = append(args, string(s))
+			ph[i] = fmt.Sprintf("$%d", len(args))
+		}
+		where = append(where, "state IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.Attention {
+		add("attention = $%d", true)
+	}
+	if f.PatronID != 0 {
+		add("patron_id = $%d", f.PatronID)
+	}
+	if f.Partner != "" {
+		add("partner = $%d", string(f.Partner))
+	}
+	if f.Open {
+		where = append(where, "closed_at IS NULL")
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		cond, qargs := searchCondition(q, len(args))
+		where = append(where, cond)
+		args = append(args, qargs...)
+	}
+	w := strings.Join(where, " AND ")
+	var total int
+	if err := a.t.queryRow(`SELECT count(*) FROM requests WHERE `+w, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	order := "updated_at DESC, id DESC"
+	switch f.Sort {
+	case "need_before":
+		order = "CASE WHEN need_before IS NULL THEN 1 ELSE 0 END, need_before, id"
+	case "oldest":
+		order = "updated_at, id"
+	case "created":
+		order = "id DESC"
+	case "id":
+		order = "id"
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := a.t.query(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE %s ORDER BY %s LIMIT %d OFFSET %d`, w, order, limit, max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*ill.Request
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, r)
+	}
+	return out, total, rows.Err()
+}
+
+// searchCondition matches a scanned or typed query: a public id, a partner's
+// request id, an identifier (OCLC, ISBN, ISSN, DOI) or title words.
+func searchCondition(q string, n int) (string, []any) {
+	up := strings.ToUpper(q)
+	conds := []string{fmt.Sprintf("public_id = $%d", n+1), fmt.Sprintf("partner_request_id = $%d", n+2)}
+	args := []any{up, q}
+	if oclc, ok := bibid.NormaliseOCLC(q); ok {
+		args = append(args, oclc)
+		conds = append(conds, fmt.Sprintf("oclc = $%d", n+len(args)))
+	}
+	if isbn, ok := bibid.NormaliseISBN(q); ok {
+		args = append(args, isbn)
+		conds = append(conds, fmt.Sprintf("isbn = $%d", n+len(args)))
+	}
+	if issn, ok := bibid.NormaliseISSN(q); ok {
+		args = append(args, issn)
+		conds = append(conds, fmt.Sprintf("issn = $%d", n+len(args)))
+	}
+	if doi, ok := bibid.NormaliseDOI(q); ok {
+		args = append(args, doi)
+		conds = append(conds, fmt.Sprintf("doi = $%d", n+len(args)))
+	}
+	// Item barcodes live in the JSON document.
+	args = append(args, `%"barcode":"`+strings.ReplaceAll(q, `"`, ``)+`"%`)
+	conds = append(conds, fmt.Sprintf("data LIKE $%d", n+len(args)))
+	if key := bibid.NormaliseTitle(q); len(key) >= 3 {
+		args = append(args, "%"+key+"%")
+		conds = append(conds, fmt.Sprintf("title_key LIKE $%d", n+len(args)))
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// QueueCounts counts an agency's open requests per side and state, and
+// those needing attention.
+func (a AgencyData) QueueCounts(agency ill.AgencyID, side ill.Side) (map[ill.State]int, int, error) {
+	rows, err := a.t.query(`SELECT state, count(*) FROM requests WHERE agency = $1 AND side = $2 AND closed_at IS NULL GROUP BY state`, string(agency), string(side))
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := map[ill.State]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, 0, err
+		}
+		out[ill.State(s)] = n
+	}
+	var attention int
+	err = a.t.queryRow(`SELECT count(*) FROM requests WHERE agency = $1 AND side = $2 AND attention = $3`, string(agency), string(side), true).Scan(&attention)
+	return out, attention, err
+}
+
+// PatronRequestCounts counts a patron's open requests and those created
+// since a moment (for per-category limits).
+func (a AgencyData) PatronRequestCounts(agency ill.AgencyID, patronID int64, since time.Time) (open, recent int, err error) {
+	err = a.t.queryRow(`SELECT count(*) FROM requests WHERE agency = $1 AND patron_id = $2 AND closed_at IS NULL`, string(agency), patronID).Scan(&open)
+	if err != nil {
+		return
+	}
+	err = a.t.queryRow(`SELECT count(*) FROM requests WHERE agency = $1 AND patron_id = $2 AND created_at >= $3`, string(agency), patronID, micros(since)).Scan(&recent)
+	return
+}
+
+// SimilarRequests finds a patron's requests that may be the same item:
+// the same identifiers, or the same normalised title (and author), created
+// since a moment. For duplicate detection at intake.
+func (a AgencyData) SimilarRequests(agency ill.AgencyID, patronID int64, r *ill.Request, since time.Time) ([]*ill.Request, error) {
+	k := keysOf(r)
+	conds := []string{}
+	args := []any{string(agency), patronID, micros(since), r.ID}
+	add := func(col, v string) {
+		if v != "" {
+			args = append(args, v)
+			conds = append(conds, fmt.Sprintf("%s = $%d", col, len(args)))
+		}
+	}
+	add("oclc", k.oclc)
+	add("isbn", k.isbn)
+	add("doi", k.doi)
+	add("pmid", k.pmid)
+	add("title_key", k.titleKey)
+	if len(conds) == 0 {
+		return nil, nil
+	}
+	rows, err := a.t.query(`SELECT id, version, data FROM requests WHERE agency = $1 AND patron_id = $2 AND created_at >= $3 AND id <> $4 AND side = 'borrowing' AND (`+
+		strings.Join(conds, " OR ")+`) ORDER BY id DESC LIMIT 20`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*ill.Request
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
