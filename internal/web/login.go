@@ -33,7 +33,7 @@ func (h *Handler) showLogin(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	if err != nil {
 		kind := "bad"
-		p.Flash = append(p.Flash, Flash{Kind: kind, Text: ill.Message(err)})
+		p.Flash = append(p.Flash, Flash{Kind: kind, Text: ill.UserMessage(err)})
 	}
 	h.render(w, r, status, "login", p)
 	return nil
@@ -85,7 +85,7 @@ func (h *Handler) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 		p := h.page(r, "login.totp.title")
 		p.Nav, p.ScanBox = nil, false
 		p.Data = struct{ Next string }{safeNext(r.PostFormValue("next"))}
-		p.Flash = append(p.Flash, Flash{Kind: "bad", Text: ill.Message(err)})
+		p.Flash = append(p.Flash, Flash{Kind: "bad", Text: ill.UserMessage(err)})
 		h.render(w, r, http.StatusUnauthorized, "totp", p)
 		return nil
 	}

@@ -96,7 +96,7 @@ func (h *Handler) renderError(w http.ResponseWriter, r *http.Request, err error)
 		h.app.Log.Debug("web request refused", "request_id", rid, "kind", kind.String())
 	}
 	p := h.page(r, "error.title")
-	msg := ill.Message(err)
+	msg := ill.UserMessage(err)
 	switch kind {
 	case ill.NotFound:
 		if msg == "not_found" {
