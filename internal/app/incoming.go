@@ -134,7 +134,7 @@ func (a *App) receiveRequest(tx *store.Tx, to, from ill.AgencyID, m ill.Message,
 	if !service.Valid() {
 		service = ill.Loan
 	}
-	r := &ill.Request{Side: ill.Lending, State: ill.LNew, Partner: from, PartnerRequestID: m.RequesterRequestID, PartnerStatus: ill.StatusRequestReceived,
+	r := &ill.Request{Side: ill.Lending, State: ill.LNew, Partner: from, PartnerRequestID: m.RequesterRequestID,
 		Citation: *m.Citation, ServiceType: service, ServiceLevel: m.ServiceLevel, NeedBefore: m.NeedBefore, MaxCost: m.MaxCost,
 		BillingMethod: m.BillingMethod, PaymentMethod: m.PaymentMethod, Copyright: m.Copyright, PatronRef: m.PatronRef,
 		PatronCategory: m.PatronCategory, DeliveryMethod: m.DeliveryMethod, DeliveryAddr: m.DeliveryAddress, NoteToPartner: m.Note,
@@ -244,7 +244,7 @@ func (a *App) receiveSAM(tx *store.Tx, to, from ill.AgencyID, m ill.Message, raw
 	if m.Status != "" && !containsEvent(ill.BorrowingWorkflow.Events, ill.IncomingEvent("status:"+m.Status)) {
 		return refuse(ErrUnrecognisedValue, fmt.Sprintf("status - Value = %q", m.Status)), nil
 	}
-	if from != r.Partner {
+	if from != r.Partner || !a.isCurrentLender(tx, r, from) {
 		return a.otherLender(tx, r, from, m, raw)
 	}
 	if m.SupplierRequestID != "" {
@@ -254,13 +254,29 @@ func (a *App) receiveSAM(tx *store.Tx, to, from ill.AgencyID, m ill.Message, raw
 	if m.Reason == ill.ReasonStatusRequestResponse && m.Status == r.PartnerStatus {
 		return a.recordOnly(tx, r, from, m, raw, "status_request")
 	}
-	// A status older than what we know, arriving late, changes nothing.
-	if m.Reason == ill.ReasonStatusChange || m.Reason == ill.ReasonRequestResponse || m.Reason == ill.ReasonStatusRequestResponse {
-		if statusRank[m.Status] > 0 && statusRank[m.Status] < statusRank[r.PartnerStatus] && !m.Timestamp.After(r.LastMessageAt) {
+	// A status older than what we know, arriving late (reordered
+	// delivery), changes nothing: earlier timestamp, or the same second and
+	// an earlier stage of the loan.
+	if m.Reason != ill.ReasonNotification && m.Status != "" && !r.LastMessageAt.IsZero() {
+		if m.Timestamp.Before(r.LastMessageAt) || m.Timestamp.Equal(r.LastMessageAt) && statusRank[m.Status] < statusRank[r.PartnerStatus] {
 			return a.recordOnly(tx, r, from, m, raw, "message_stale")
 		}
 	}
 	return a.applyIncoming(tx, r, from, samEvent(r, m), m, raw)
+}
+
+// isCurrentLender reports whether from's rota entry is the current one
+// (a lender we cancelled or timed out is not, even if no other has it).
+func (a *App) isCurrentLender(tx *store.Tx, r *ill.Request, from ill.AgencyID) bool {
+	entries, err := tx.Agency().Rota(r.Agency, r.ID)
+	if err != nil || r.RotaPos <= 0 || r.RotaPos > len(entries) {
+		return true
+	}
+	e := entries[r.RotaPos-1]
+	if e.Lender != from {
+		return false
+	}
+	return e.State == store.RotaCurrent || e.State == store.RotaFilled
 }
 
 // otherLender handles a SAM from a lender that is not the current one: a
@@ -283,6 +299,10 @@ func (a *App) otherLender(tx *store.Tx, r *ill.Request, from ill.AgencyID, m ill
 	late.LastStatus = orDefault(m.Status, late.LastStatus)
 	if m.SupplierRequestID != "" {
 		late.SupplierRequestID = m.SupplierRequestID
+	}
+	if late.State == store.RotaPending {
+		// We never asked this lender: it should not be answering.
+		return a.applyFlag(tx, r, from, samEvent(r, m), m, raw, "message_from_untried_lender")
 	}
 	ships := m.Status == ill.StatusLoaned || m.Status == ill.StatusCopyCompleted
 	adoptable := r.State == ill.BSent || r.State == ill.BAnswered || r.State == ill.BConditional || r.State == ill.BRetryOffered || r.State == ill.BEndOfRota

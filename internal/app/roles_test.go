@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"interlend/internal/app"
-	"interlend/internal/apptest"
+	"interlend/internal/store"
 	"interlend/internal/ill"
 )
 
@@ -29,17 +29,16 @@ var permissionChecks = map[ill.Permission]func(ctx context.Context, a *app.App, 
 
 func TestRoleMatrixRowByRow(t *testing.T) {
 	t.Parallel()
-	w := apptest.New(t, apptest.Options{})
-	w.Agency(t, "US-EXA", "A")
+	w := newWorld(t, store.SQLite)
 	ctx := context.Background()
 	n := 0
 	for _, role := range ill.Roles {
 		g := ill.Grant{Agency: "US-EXA", Role: role}
-		u := w.User(t, fmt.Sprintf("%s@example.edu", role), g)
+		u := w.user(fmt.Sprintf("%s@example.edu", role), g)
 		actor := app.ActorFor(u, "US-EXA")
 		for perm, check := range permissionChecks {
 			n++
-			err := check(ctx, w.App, actor, n)
+			err := check(ctx, w.app, actor, n)
 			want := role.Can(perm)
 			if perm == ill.PermAPITokens && role == ill.RoleOperator {
 				want = false // a token never carries the operator role
@@ -56,16 +55,15 @@ func TestRoleMatrixRowByRow(t *testing.T) {
 
 func TestAPITokenActsWithOneRole(t *testing.T) {
 	t.Parallel()
-	w := apptest.New(t, apptest.Options{})
-	w.Agency(t, "US-EXA", "A")
-	u := w.User(t, "two@example.edu", ill.Grant{Agency: "US-EXA", Role: ill.RoleManager}, ill.Grant{Agency: "US-EXA", Role: ill.RoleStudent})
+	w := newWorld(t, store.SQLite)
+	u := w.user("two@example.edu", ill.Grant{Agency: "US-EXA", Role: ill.RoleManager}, ill.Grant{Agency: "US-EXA", Role: ill.RoleStudent})
 	ctx := context.Background()
 	actor := app.ActorFor(u, "US-EXA")
-	secret, tk, err := w.App.CreateAPIToken(ctx, actor, "scanner", ill.RoleStudent, 24*time.Hour)
+	secret, tk, err := w.app.CreateAPIToken(ctx, actor, "scanner", ill.RoleStudent, 24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := w.App.ActorForAPIToken(ctx, secret)
+	got, err := w.app.ActorForAPIToken(ctx, secret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,23 +71,23 @@ func TestAPITokenActsWithOneRole(t *testing.T) {
 		t.Errorf("student token actor can users=%v scan=%v; want only the student's rights", got.Can(ill.PermUsers), got.Can(ill.PermScan))
 	}
 	// Expiry and revocation.
-	w.Clock.Advance(25 * time.Hour)
-	if _, err := w.App.ActorForAPIToken(ctx, secret); !ill.Is(err, ill.Unauthenticated) {
+	w.clock.Advance(25 * time.Hour)
+	if _, err := w.app.ActorForAPIToken(ctx, secret); !ill.Is(err, ill.Unauthenticated) {
 		t.Errorf("expired token: %v", err)
 	}
-	secret2, tk2, _ := w.App.CreateAPIToken(ctx, actor, "second", ill.RoleManager, time.Hour)
-	if err := w.App.RevokeAPIToken(ctx, actor, tk2.ID); err != nil {
+	secret2, tk2, _ := w.app.CreateAPIToken(ctx, actor, "second", ill.RoleManager, time.Hour)
+	if err := w.app.RevokeAPIToken(ctx, actor, tk2.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.App.ActorForAPIToken(ctx, secret2); !ill.Is(err, ill.Unauthenticated) {
+	if _, err := w.app.ActorForAPIToken(ctx, secret2); !ill.Is(err, ill.Unauthenticated) {
 		t.Errorf("revoked token: %v", err)
 	}
-	if _, err := w.App.ActorForAPIToken(ctx, "il_forged"); !ill.Is(err, ill.Unauthenticated) {
+	if _, err := w.app.ActorForAPIToken(ctx, "il_forged"); !ill.Is(err, ill.Unauthenticated) {
 		t.Errorf("unknown token: %v", err)
 	}
 	_ = tk
 	// A token cannot carry a role its user does not hold.
-	if _, _, err := w.App.CreateAPIToken(ctx, actor, "x", ill.RoleLending, time.Hour); !ill.Is(err, ill.Forbidden) {
+	if _, _, err := w.app.CreateAPIToken(ctx, actor, "x", ill.RoleLending, time.Hour); !ill.Is(err, ill.Forbidden) {
 		t.Errorf("token with an unheld role: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"interlend/internal/api"
 	"interlend/internal/app"
 	"interlend/internal/config"
 	"interlend/internal/server"
@@ -71,7 +72,7 @@ func buildServer(a *app.App) (*server.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return server.New(a, w), nil
+	return server.New(a, w, api.New(a)), nil
 }
 
 func dbKind(cfg config.Config) string {

@@ -377,3 +377,26 @@ func DefaultBackoff(failures int) time.Duration {
 	jitter := time.Duration((rand.Float64() - 0.5) * 0.5 * float64(d))
 	return d + jitter
 }
+
+// RunDue claims and runs, one at a time in this goroutine, every job of the
+// given kinds that is due now, until none is left; it returns how many ran.
+// Tests and one-off commands use it instead of the worker loop.
+func (r *Runner) RunDue(ctx context.Context, kinds ...string) (int, error) {
+	if len(kinds) == 0 {
+		kinds = r.Kinds()
+	}
+	n := 0
+	for {
+		var claimed []store.Job
+		err := r.db.Transact(ctx, func(tx *store.Tx) error {
+			var err error
+			claimed, err = tx.System().ClaimJobs(r.opt.Node, 1, r.opt.Lease, kinds)
+			return err
+		})
+		if err != nil || len(claimed) == 0 {
+			return n, err
+		}
+		r.execute(ctx, claimed[0])
+		n++
+	}
+}
