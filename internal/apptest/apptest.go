@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"interlend/internal/api"
 	"interlend/internal/app"
 	"interlend/internal/auth"
 	"interlend/internal/config"
@@ -81,7 +82,7 @@ func New(tb testing.TB, o Options) *World {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv.Config.Handler = server.New(a, w).Handler()
+	srv.Config.Handler = server.New(a, w, api.New(a)).Handler()
 	srv.Start()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
