@@ -313,3 +313,15 @@ func (h *Handler) timeline(r *http.Request) (any, error) {
 	}
 	return out, nil
 }
+
+// RouteInfo names one route (tests check the description against it).
+type RouteInfo struct{ Method, Path string }
+
+// Routes lists the mounted routes.
+func (h *Handler) Routes() []RouteInfo {
+	var out []RouteInfo
+	for _, rt := range h.routes() {
+		out = append(out, RouteInfo{rt.Method, rt.Path})
+	}
+	return out
+}
