@@ -61,3 +61,25 @@ func TestConfigurationDocIsCurrent(t *testing.T) {
 		t.Error("docs/configuration.md option table is out of date: run `go test ./internal/cli -run Doc -update`")
 	}
 }
+
+// TestWorkflowDocIsCurrent: docs/workflow.md is the printout of the tables.
+func TestWorkflowDocIsCurrent(t *testing.T) {
+	var b bytes.Buffer
+	if err := writeWorkflowMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(testenv.RepoRoot(t), "docs", "workflow.md")
+	if *update {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, b.Bytes()) {
+		t.Errorf("docs/workflow.md is out of date: run `go test ./internal/cli -run Doc -update` (%v)", err)
+	}
+	var dot bytes.Buffer
+	if err := writeWorkflowDot(&dot, nil); err != nil || !bytes.HasPrefix(dot.Bytes(), []byte("digraph")) {
+		t.Errorf("dot output: %v", err)
+	}
+}
