@@ -376,3 +376,17 @@ func (a *App) AddCharge(ctx context.Context, actor ill.Actor, publicID string, c
 	})
 	return c, err
 }
+
+// LendingIDFor finds the lending request a borrower's request became at a
+// lender hosted here. Returns NotFound.
+func (a *App) LendingIDFor(ctx context.Context, lender, borrower ill.AgencyID, borrowerRequestID string) (string, error) {
+	var id string
+	err := a.read(ctx, func(tx *store.Tx) error {
+		r, err := tx.Agency().GetLendingRequest(lender, borrower, borrowerRequestID)
+		if err == nil {
+			id = r.PublicID
+		}
+		return err
+	})
+	return id, err
+}

@@ -60,6 +60,7 @@ const (
 	ActSend             ActionName = "send"
 	ActApprove          ActionName = "approve"
 	ActToReview         ActionName = "to_review"
+	ActToCopyright      ActionName = "to_copyright"
 	ActAskPatron        ActionName = "ask_patron"
 	ActPatronReply      ActionName = "patron_reply"
 	ActCopyrightClear   ActionName = "copyright_clear"
@@ -143,6 +144,7 @@ var BorrowingWorkflow = &Workflow{
 		{Side: Borrowing, Name: ActSend, Actors: staffSystem, Perm: PermBorrowAct, From: []State{BValidated}, Next: routed, Effects: []Effect{EffAdvanceRota}, Event: "sent_to_lender", Shortcut: "s"},
 		{Side: Borrowing, Name: ActApprove, Actors: staff, Perm: PermBorrowAct, From: []State{BReview}, To: BValidated, Effects: []Effect{EffClearAttention}, Shortcut: "a"},
 		{Side: Borrowing, Name: ActToReview, Actors: staffSystem, Perm: PermBorrowAct, From: []State{BValidated, BEndOfRota, BRetryOffered}, To: BReview, Params: []Param{{Name: "reason", Kind: "text"}}},
+		{Side: Borrowing, Name: ActToCopyright, Actors: staffSystem, Perm: PermCopyright, From: []State{BValidated, BReview}, To: BAwaitingCopyr, Params: []Param{{Name: "note", Kind: "text"}}, Event: "to_review"},
 		{Side: Borrowing, Name: ActAskPatron, Actors: staff, Perm: PermBorrowAct, From: []State{BReview, BValidated, BConditional, BRetryOffered, BEndOfRota}, To: BAwaitingPatron, Effects: []Effect{EffNotifyPatron}, Params: []Param{{Name: "note", Kind: "text", Required: true}}},
 		{Side: Borrowing, Name: ActPatronReply, Actors: staffPatron, Perm: PermBorrowAct, From: []State{BAwaitingPatron}, To: Previous, Params: []Param{{Name: "note", Kind: "text"}}},
 		{Side: Borrowing, Name: ActCopyrightClear, Actors: staff, Perm: PermCopyright, From: []State{BAwaitingCopyr}, To: BValidated, Params: []Param{{Name: "decision", Kind: "choice", Required: true, Choices: []string{"royalty", "licence", "purchase"}}, {Name: "note", Kind: "text"}}},

@@ -153,7 +153,16 @@ func (a AgencyData) LockRequest(agency ill.AgencyID, publicID string) (*ill.Requ
 // LockLendingRequest finds a lending request by the borrower and the
 // borrower's request id, locked. Returns NotFound.
 func (a AgencyData) LockLendingRequest(agency ill.AgencyID, borrower ill.AgencyID, borrowerRequestID string) (*ill.Request, error) {
-	r, err := scanRequest(a.t.queryRow(`SELECT id, version, data FROM requests WHERE agency = $1 AND side = 'lending' AND partner = $2 AND partner_request_id = $3`+a.t.db.forUpdate(),
+	return a.lendingRequest(agency, borrower, borrowerRequestID, a.t.db.forUpdate())
+}
+
+// GetLendingRequest is LockLendingRequest without the lock (reads).
+func (a AgencyData) GetLendingRequest(agency ill.AgencyID, borrower ill.AgencyID, borrowerRequestID string) (*ill.Request, error) {
+	return a.lendingRequest(agency, borrower, borrowerRequestID, "")
+}
+
+func (a AgencyData) lendingRequest(agency ill.AgencyID, borrower ill.AgencyID, borrowerRequestID, lock string) (*ill.Request, error) {
+	r, err := scanRequest(a.t.queryRow(`SELECT id, version, data FROM requests WHERE agency = $1 AND side = 'lending' AND partner = $2 AND partner_request_id = $3`+lock,
 		string(agency), string(borrower), borrowerRequestID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ill.Errorf(ill.NotFound, "no request %s from %s here", borrowerRequestID, borrower)

@@ -76,19 +76,28 @@ var requestCases = map[string]agencyCase{
 		return r, a.CreateRequest(ag, r)
 	},
 	"GetRequest": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
-		if err := crossTenant(func() error { _, err := a.GetRequest(ag, firstRequest(a, otherAgency, ill.Borrowing).PublicID); return err }(), "GetRequest"); err != nil {
+		if err := crossTenant(func() error {
+			_, err := a.GetRequest(ag, firstRequest(a, otherAgency, ill.Borrowing).PublicID)
+			return err
+		}(), "GetRequest"); err != nil {
 			return nil, err
 		}
 		return a.GetRequest(ag, firstRequest(a, ag, ill.Borrowing).PublicID)
 	},
 	"LockRequest": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
-		if err := crossTenant(func() error { _, err := a.LockRequest(ag, firstRequest(a, otherAgency, ill.Borrowing).PublicID); return err }(), "LockRequest"); err != nil {
+		if err := crossTenant(func() error {
+			_, err := a.LockRequest(ag, firstRequest(a, otherAgency, ill.Borrowing).PublicID)
+			return err
+		}(), "LockRequest"); err != nil {
 			return nil, err
 		}
 		return a.LockRequest(ag, firstRequest(a, ag, ill.Borrowing).PublicID)
 	},
 	"LockRequestByID": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
-		if err := crossTenant(func() error { _, err := a.LockRequestByID(ag, firstRequest(a, otherAgency, ill.Borrowing).ID); return err }(), "LockRequestByID"); err != nil {
+		if err := crossTenant(func() error {
+			_, err := a.LockRequestByID(ag, firstRequest(a, otherAgency, ill.Borrowing).ID)
+			return err
+		}(), "LockRequestByID"); err != nil {
 			return nil, err
 		}
 		return a.LockRequestByID(ag, firstRequest(a, ag, ill.Borrowing).ID)
@@ -98,6 +107,12 @@ var requestCases = map[string]agencyCase{
 			return nil, err
 		}
 		return a.LockLendingRequest(ag, "US-BORR", "R-MARK-AAA")
+	},
+	"GetLendingRequest": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
+		if err := crossTenant(func() error { _, err := a.GetLendingRequest(ag, "US-BORR", "R-MARK-BBB"); return err }(), "GetLendingRequest"); err != nil {
+			return nil, err
+		}
+		return a.GetLendingRequest(ag, "US-BORR", "R-MARK-AAA")
 	},
 	"UpdateRequest": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
 		b := firstRequest(a, otherAgency, ill.Borrowing)
