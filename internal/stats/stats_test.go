@@ -14,16 +14,16 @@ func at(h float64) time.Time { return day0.Add(time.Duration(h * float64(time.Ho
 
 func TestBorrowingFillRateExclusions(t *testing.T) {
 	js := []Journey{
-		{Side: ill.Borrowing, Shipped: at(10), CloseReason: ill.ClosedFilled},            // filled
-		{Side: ill.Borrowing, Delivered: at(5), CloseReason: ill.ClosedFilled},           // filled (copy)
-		{Side: ill.Borrowing, Shipped: at(5), CloseReason: ill.ClosedLost},               // filled, then lost
-		{Side: ill.Borrowing, CloseReason: ill.ClosedUnfilled},                           // unfilled
-		{Side: ill.Borrowing, CloseReason: ill.ClosedStaffCancelled},                     // unfilled
-		{Side: ill.Borrowing, CloseReason: ill.ClosedCopyrightDenied},                    // unfilled
-		{Side: ill.Borrowing, CloseReason: ill.ClosedPatronCancelled},                    // excluded
-		{Side: ill.Borrowing, CloseReason: ill.ClosedDuplicate},                          // excluded
-		{Side: ill.Borrowing, CloseReason: ill.ClosedFilledLocally},                      // excluded
-		{Side: ill.Borrowing, Open: true},                                                // open
+		{Side: ill.Borrowing, Shipped: at(10), CloseReason: ill.ClosedFilled},         // filled
+		{Side: ill.Borrowing, Delivered: at(5), CloseReason: ill.ClosedFilled},        // filled (copy)
+		{Side: ill.Borrowing, Shipped: at(5), CloseReason: ill.ClosedLost},            // filled, then lost
+		{Side: ill.Borrowing, CloseReason: ill.ClosedUnfilled},                        // unfilled
+		{Side: ill.Borrowing, CloseReason: ill.ClosedStaffCancelled},                  // unfilled
+		{Side: ill.Borrowing, CloseReason: ill.ClosedCopyrightDenied},                 // unfilled
+		{Side: ill.Borrowing, CloseReason: ill.ClosedPatronCancelled},                 // excluded
+		{Side: ill.Borrowing, CloseReason: ill.ClosedDuplicate},                       // excluded
+		{Side: ill.Borrowing, CloseReason: ill.ClosedFilledLocally},                   // excluded
+		{Side: ill.Borrowing, Open: true},                                             // open
 		{Side: ill.Borrowing, Shipped: at(1), CloseReason: ill.ClosedPatronCancelled}, // shipped then patron cancelled: filled
 	}
 	got := BorrowingFillRate(js)
