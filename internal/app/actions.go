@@ -132,6 +132,9 @@ func (a *App) perform(tx *store.Tx, actor ill.Actor, r *ill.Request, name ill.Ac
 		}
 		return ill.Errorf(ill.Forbidden, "you cannot %s", strings.ReplaceAll(string(name), "_", " "))
 	}
+	if version > 0 && version != r.Version {
+		return ill.E(ill.Conflict, fmt.Sprintf("request %s was changed by someone else meanwhile; reload it and try again", r.PublicID))
+	}
 	allowed := availableFor(actor, r)
 	if !slices.ContainsFunc(allowed, func(d ill.ActionDef) bool { return d.Name == name }) {
 		na := &ActionNotAllowed{Action: name, State: r.State}
@@ -143,9 +146,6 @@ func (a *App) perform(tx *store.Tx, actor ill.Actor, r *ill.Request, name ill.Ac
 	params, err := parseParams(def, raw)
 	if err != nil {
 		return err
-	}
-	if version > 0 && version != r.Version {
-		return ill.E(ill.Conflict, fmt.Sprintf("request %s was changed by someone else meanwhile; reload it and try again", r.PublicID))
 	}
 	ch := &change{req: r, wf: wf, target: def.To, next: def.Next, actor: actor, event: def.EventType(), name: string(def.Name),
 		effects: def.Effects, sends: sendsOf(r, def.Sends), params: params, expect: version, data: map[string]any{}}

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -104,6 +105,21 @@ func TestFullLoanWithRenewalAndOverdue(t *testing.T) {
 	}
 }
 
+// noTimers: a terminal request keeps no pending timer.
+func (w *world) noTimers(ag ill.AgencyID, id string) {
+	w.t.Helper()
+	err := w.app.DB.Read(w.ctx, func(tx *store.Tx) error {
+		js, err := tx.System().ListJobs(store.JobFilter{Agency: ag, Ref: id, Kind: app.KindTimer, States: []store.JobState{store.JobReady, store.JobHeld}})
+		for _, j := range js {
+			w.t.Errorf("terminal request %s keeps a timer due %v", id, j.RunAt)
+		}
+		return err
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 // noPendingWork: a terminal request keeps no timer or outgoing message.
 func (w *world) noPendingWork(ag ill.AgencyID, id string) {
 	w.t.Helper()
@@ -200,6 +216,53 @@ func TestTimeoutAdvancesAndLateLoanedWins(t *testing.T) {
 			}
 			w.wantState(libC, lc.PublicID, ill.LCancelRequested)
 			w.wantMirror(got, lb)
+		})
+	}
+}
+
+// TestTwoStaffAtOnce: two people act on the same version of a request at
+// the same moment; one wins, the other gets a clear conflict and changes
+// nothing.
+func TestTwoStaffAtOnce(t *testing.T) {
+	t.Parallel()
+	for _, e := range storetest.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, e)
+			r, err := w.app.CreateRequest(w.ctx, staff(libA), app.NewRequest{Citation: ill.Citation{Title: "Contested"}, Lenders: []app.RotaChoice{{Lender: libB}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			type result struct {
+				r   *ill.Request
+				err error
+			}
+			results := make(chan result, 2)
+			for _, action := range []ill.ActionName{ill.ActSend, ill.ActCancel} {
+				go func() {
+					got, err := w.app.Perform(w.ctx, staff(libA), r.PublicID, action, nil, r.Version)
+					results <- result{got, err}
+				}()
+			}
+			var wins, conflicts int
+			for range 2 {
+				res := <-results
+				switch {
+				case res.err == nil:
+					wins++
+				case ill.Is(res.err, ill.Conflict) && strings.Contains(ill.UserMessage(res.err), "changed by someone else"):
+					conflicts++
+				default:
+					t.Errorf("unexpected error: %v", res.err)
+				}
+			}
+			if wins != 1 || conflicts != 1 {
+				t.Fatalf("%d wins and %d conflicts, want one of each", wins, conflicts)
+			}
+			evs, _, err := w.app.Timeline(w.ctx, staff(libA), r.PublicID)
+			if err != nil || len(evs) != 2 {
+				t.Errorf("%d events (%v), want submitted + the winner's", len(evs), err)
+			}
 		})
 	}
 }

@@ -306,6 +306,16 @@ func TestRandomisedPairKeepsInvariants(t *testing.T) {
 				}
 				c.quiesce()
 				c.check("end")
+				for _, p := range c.pairs {
+					if r := w.req(libA, p.borrowed); ill.BorrowingWorkflow.Terminal(r.State) {
+						w.noTimers(libA, p.borrowed)
+					}
+					if p.lent != "" {
+						if r := w.req(libB, p.lent); ill.LendingWorkflow.Terminal(r.State) {
+							w.noTimers(libB, p.lent)
+						}
+					}
+				}
 				if c.restarts == 0 && c.reordered == 0 {
 					t.Log("no restart or reordering happened in this seed")
 				}

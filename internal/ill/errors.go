@@ -114,7 +114,7 @@ func (e *Error) Error() string {
 		}
 		b.WriteString(")")
 	}
-	if e.Err != nil {
+	if e.Err != nil && e.Err.Error() != e.Msg {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}
@@ -145,7 +145,8 @@ func Is(err error, k Kind) bool { return err != nil && KindOf(err) == k }
 // UserMessage is the user-safe message of err: the Msg of the first *Error
 // carrying one, or a generic sentence for internal errors.
 func UserMessage(err error) string {
-	if KindOf(err) == Internal {
+	kind := KindOf(err)
+	if kind == Internal {
 		return "Something went wrong on our side. The problem has been logged."
 	}
 	for err != nil {
@@ -158,7 +159,7 @@ func UserMessage(err error) string {
 		}
 		err = e.Err
 	}
-	return KindOf(err).String()
+	return kind.String() // (err is nil here: the kind is the original error's)
 }
 
 // FieldErrors returns the per-field messages carried by err, if any.

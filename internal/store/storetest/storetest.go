@@ -83,7 +83,7 @@ func Open(tb testing.TB, e store.Engine, clock ill.Clock) *store.DB {
 func adminDSN() string { return strings.TrimSpace(getenv(PostgresEnv)) }
 
 var (
-	templateOnce sync.Once
+	templateMu   sync.Mutex
 	templateName string
 	templateErr  error
 )
@@ -97,11 +97,31 @@ func NewPostgresDatabase(tb testing.TB) string {
 	if admin == "" {
 		testenv.Skip(tb, PostgresEnv+" is not set: no PostgreSQL server to test against")
 	}
-	templateOnce.Do(func() { templateName, templateErr = ensureTemplate(admin) })
-	if templateErr != nil {
-		tb.Fatalf("PostgreSQL template database: %v", templateErr)
+	templateMu.Lock()
+	if templateName == "" && templateErr == nil {
+		templateName, templateErr = ensureTemplate(admin)
 	}
-	return createDatabase(tb, admin, templateName)
+	name, err := templateName, templateErr
+	templateMu.Unlock()
+	if err != nil {
+		tb.Fatalf("PostgreSQL template database: %v", err)
+	}
+	dsn, err := createDatabaseFrom(admin, name)
+	if err != nil && strings.Contains(err.Error(), "does not exist") {
+		// Another test process removed it: make it again.
+		templateMu.Lock()
+		templateName, templateErr = ensureTemplate(admin)
+		name, err = templateName, templateErr
+		templateMu.Unlock()
+		if err == nil {
+			dsn, err = createDatabaseFrom(admin, name)
+		}
+	}
+	if err != nil {
+		tb.Fatalf("create test database: %v", err)
+	}
+	tb.Cleanup(func() { dropDatabase(admin, dsn) })
+	return dsn
 }
 
 // NewEmptyPostgresDatabase creates a throwaway database with no schema.
@@ -116,9 +136,32 @@ func NewEmptyPostgresDatabase(tb testing.TB) string {
 
 func createDatabase(tb testing.TB, admin, template string) string {
 	tb.Helper()
+	dsn, err := createDatabaseFrom(admin, template)
+	if err != nil {
+		tb.Fatalf("create test database: %v", err)
+	}
+	tb.Cleanup(func() { dropDatabase(admin, dsn) })
+	return dsn
+}
+
+func dropDatabase(admin, dsn string) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return
+	}
 	adm, err := sql.Open("pgx", admin)
 	if err != nil {
-		tb.Fatal(err)
+		return
+	}
+	defer adm.Close()
+	_, _ = adm.ExecContext(context.Background(), fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, strings.TrimPrefix(u.Path, "/")))
+}
+
+// createDatabaseFrom clones a template into a new database and returns its DSN.
+func createDatabaseFrom(admin, template string) (string, error) {
+	adm, err := sql.Open("pgx", admin)
+	if err != nil {
+		return "", err
 	}
 	defer adm.Close()
 	name := "il_t_" + strings.ToLower(randomSuffix())
@@ -133,17 +176,9 @@ func createDatabase(tb testing.TB, admin, template string) string {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if err != nil {
-		tb.Fatalf("create test database: %v", err)
+		return "", err
 	}
-	tb.Cleanup(func() {
-		adm, err := sql.Open("pgx", admin)
-		if err != nil {
-			return
-		}
-		defer adm.Close()
-		_, _ = adm.ExecContext(context.Background(), fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
-	})
-	return withDatabase(admin, name)
+	return withDatabase(admin, name), nil
 }
 
 // ensureTemplate makes (once per schema) a migrated database to clone test
@@ -183,13 +218,19 @@ func ensureTemplate(admin string) (string, error) {
 	if exists {
 		return name, nil
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'il_tpl_%'`)
+	// Drop templates of older schemas, but only stale ones: another test
+	// process (another checkout) may be using a template of its own.
+	rows, err := conn.QueryContext(ctx, `SELECT datname, coalesce(shobj_description(oid, 'pg_database'), '') FROM pg_database WHERE datname LIKE 'il_tpl_%'`)
 	if err == nil {
 		var old []string
 		for rows.Next() {
-			var n string
-			if rows.Scan(&n) == nil {
-				old = append(old, n)
+			var n, comment string
+			if rows.Scan(&n, &comment) == nil {
+				var created int64
+				fmt.Sscan(comment, &created)
+				if time.Since(time.Unix(created, 0)) > 24*time.Hour {
+					old = append(old, n)
+				}
 			}
 		}
 		rows.Close()
@@ -212,6 +253,9 @@ func ensureTemplate(admin string) (string, error) {
 		return "", err
 	}
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ALTER DATABASE %s RENAME TO %s`, building, name)); err != nil {
+		return "", err
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`COMMENT ON DATABASE %s IS '%d'`, name, time.Now().Unix())); err != nil {
 		return "", err
 	}
 	return name, nil
