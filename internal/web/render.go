@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -24,6 +25,29 @@ func newEngine(st *staticFiles) (*engine, error) {
 	funcs := template.FuncMap{
 		"asset": st.url,
 		"add":   func(a, b int) int { return a + b },
+		// dict passes several values to a partial: dict "P" . "Rows" $rows.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict needs key and value pairs")
+			}
+			m := map[string]any{}
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		// json shows a value as indented JSON (protocol messages on timelines).
+		"json": func(v any) string {
+			b, err := json.MarshalIndent(v, "", "  ")
+			if err != nil {
+				return err.Error()
+			}
+			return string(b)
+		},
 	}
 	base := template.New("").Funcs(funcs)
 	if _, err := base.ParseFS(templateFiles, "templates/layout.html"); err != nil {
