@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"interlend/internal/blob"
 	"interlend/internal/config"
 	"interlend/internal/ill"
 	"interlend/internal/store"
@@ -33,8 +34,14 @@ func (a *App) Backup(ctx context.Context, w io.Writer) (store.Manifest, error) {
 		if os.IsNotExist(err) {
 			return nil
 		}
-		if err != nil || d.IsDir() {
+		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			if d.Name() == blob.IncomingDir {
+				return filepath.SkipDir // uploads in progress
+			}
+			return nil
 		}
 		rel, _ := filepath.Rel(a.Cfg.DataDir, p)
 		f, err := os.Open(p)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -119,17 +120,28 @@ func (db *DB) Backup(ctx context.Context, tw *tar.Writer) (Manifest, error) {
 		return m, fmt.Errorf("backup: schema version: %w", err)
 	}
 	m.SchemaVersion = v.Int64
-	tables, err := db.tableNames(ctx, tx)
+	// The schema version comes first, so that a restore can create the
+	// schema before the rows stream in.
+	head, _ := json.Marshal(Manifest{Format: BackupFormat, Engine: db.engine, SchemaVersion: m.SchemaVersion, CreatedAt: m.CreatedAt})
+	if err := writeTarFile(tw, "schema.json", head); err != nil {
+		return m, err
+	}
+	names, err := db.tableNames(ctx, tx)
 	if err != nil {
 		return m, err
 	}
-	for _, name := range tables {
-		td, body, err := dumpTable(ctx, tx, name)
-		if err != nil {
-			return m, fmt.Errorf("backup: table %s: %w", name, err)
-		}
-		if err := writeTarFile(tw, "tables/"+name+".jsonl", body); err != nil {
-			return m, err
+	var dumps []TableDump
+	for _, n := range names {
+		dumps = append(dumps, TableDump{Name: n})
+	}
+	// Parents before children, so rows can be loaded as they stream in.
+	ordered, err := db.parentsFirst(ctx, dumps)
+	if err != nil {
+		return m, err
+	}
+	for _, td := range ordered {
+		if td, err = dumpTable(ctx, tx, td.Name, tw); err != nil {
+			return m, fmt.Errorf("backup: table %s: %w", td.Name, err)
 		}
 		m.Tables = append(m.Tables, td)
 	}
@@ -137,46 +149,82 @@ func (db *DB) Backup(ctx context.Context, tw *tar.Writer) (Manifest, error) {
 	return m, nil
 }
 
-func dumpTable(ctx context.Context, tx *sql.Tx, name string) (TableDump, []byte, error) {
+// dumpTable writes a table's rows as JSON lines into the archive. The rows
+// go to a temporary file first (a tar entry needs its size up front), so a
+// table of any size passes in constant memory.
+func dumpTable(ctx context.Context, tx *sql.Tx, name string, tw *tar.Writer) (TableDump, error) {
+	td := TableDump{Name: name}
+	tmp, err := os.CreateTemp("", "interlend-backup-*.jsonl")
+	if err != nil {
+		return td, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	bw := bufio.NewWriterSize(tmp, 1<<20)
+	if td, err = writeRows(ctx, tx, name, bw); err != nil {
+		return td, err
+	}
+	if err := bw.Flush(); err != nil {
+		return td, err
+	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return td, err
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return td, err
+	}
+	if err := tw.WriteHeader(&tar.Header{Name: "tables/" + name + ".jsonl", Mode: 0o600, Size: size, ModTime: time.Now()}); err != nil {
+		return td, err
+	}
+	_, err = io.Copy(tw, tmp)
+	return td, err
+}
+
+// writeRows writes one JSON array per row of a table (or of a query with
+// a WHERE clause appended to the name, for tests).
+func writeRows(ctx context.Context, tx *sql.Tx, name string, w io.Writer) (TableDump, error) {
 	td := TableDump{Name: name}
 	rows, err := tx.QueryContext(ctx, `SELECT * FROM `+name)
 	if err != nil {
-		return td, nil, err
+		return td, err
 	}
 	defer rows.Close()
 	if td.Columns, err = rows.Columns(); err != nil {
-		return td, nil, err
+		return td, err
 	}
-	var buf bytes.Buffer
 	vals := make([]any, len(td.Columns))
 	ptrs := make([]any, len(vals))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	enc := json.NewEncoder(w)
+	// The first line names the columns, so a restore never depends on
+	// column order.
+	if err := enc.Encode(map[string][]string{"columns": td.Columns}); err != nil {
+		return td, err
+	}
+	row := make([]any, len(vals))
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return td, nil, err
+			return td, err
 		}
-		enc := make([]any, len(vals))
 		for i, v := range vals {
 			switch x := v.(type) {
 			case []byte:
-				enc[i] = map[string]string{"$b": base64.StdEncoding.EncodeToString(x)}
+				row[i] = map[string]string{"$b": base64.StdEncoding.EncodeToString(x)}
 			case time.Time:
-				enc[i] = x.UTC().Format(time.RFC3339Nano)
+				row[i] = x.UTC().Format(time.RFC3339Nano)
 			default:
-				enc[i] = x
+				row[i] = x
 			}
 		}
-		line, err := json.Marshal(enc)
-		if err != nil {
-			return td, nil, err
+		if err := enc.Encode(row); err != nil {
+			return td, err
 		}
-		buf.Write(line)
-		buf.WriteByte('\n')
 		td.Rows++
 	}
-	return td, buf.Bytes(), rows.Err()
+	return td, rows.Err()
 }
 
 func writeTarFile(tw *tar.Writer, name string, body []byte) error {
@@ -208,10 +256,10 @@ func (db *DB) RestoreTables(ctx context.Context, tr *tar.Reader, other func(h *t
 	} else if v != 0 {
 		return m, ill.E(ill.Conflict, fmt.Sprintf("the target database is not empty (schema version %d); restore needs a fresh data folder or an empty PostgreSQL database", v))
 	}
-	// Tables come before the manifest in the archive; keep them in memory
-	// only as file boundaries: each table is loaded when its file is read,
-	// but only after the schema exists, so spool them first.
-	spooled := map[string][]byte{}
+	// The archive starts with the schema version: create the schema, then
+	// load each table as it streams past (parents come first), committing
+	// per table in batches.
+	schemaDone := false
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -221,16 +269,38 @@ func (db *DB) RestoreTables(ctx context.Context, tr *tar.Reader, other func(h *t
 			return m, ill.E(ill.Invalid, "the backup file is damaged", err)
 		}
 		switch {
-		case h.Name == "manifest.json":
-			if err := json.NewDecoder(tr).Decode(&m); err != nil {
+		case h.Name == "schema.json" || h.Name == "manifest.json":
+			var got Manifest
+			if err := json.NewDecoder(tr).Decode(&got); err != nil {
 				return m, ill.E(ill.Invalid, "the backup manifest is damaged", err)
 			}
-		case strings.HasPrefix(h.Name, "tables/"):
-			b, err := io.ReadAll(tr)
-			if err != nil {
-				return m, ill.E(ill.Invalid, "the backup file is damaged", err)
+			if got.Format != BackupFormat {
+				return m, ill.E(ill.Invalid, fmt.Sprintf("not an Interlend backup (format %q)", got.Format))
 			}
-			spooled[strings.TrimSuffix(strings.TrimPrefix(h.Name, "tables/"), ".jsonl")] = b
+			if h.Name == "manifest.json" {
+				m = got
+				continue
+			}
+			m.Format, m.SchemaVersion, m.Engine, m.CreatedAt = got.Format, got.SchemaVersion, got.Engine, got.CreatedAt
+			if m.SchemaVersion > LatestVersion(db.engine) {
+				return m, ill.E(ill.Conflict, fmt.Sprintf("the backup is at schema version %d, newer than this binary (%d)", m.SchemaVersion, LatestVersion(db.engine)))
+			}
+			p, err := db.provider(true)
+			if err != nil {
+				return m, err
+			}
+			if _, err := p.UpTo(ctx, m.SchemaVersion); err != nil {
+				return m, fmt.Errorf("restore: migrate: %w", err)
+			}
+			schemaDone = true
+		case strings.HasPrefix(h.Name, "tables/"):
+			if !schemaDone {
+				return m, ill.E(ill.Invalid, "the backup file is damaged: rows before the schema version")
+			}
+			name := strings.TrimSuffix(strings.TrimPrefix(h.Name, "tables/"), ".jsonl")
+			if err := db.loadTable(ctx, name, tr); err != nil {
+				return m, fmt.Errorf("restore: table %s: %w", name, err)
+			}
 		default:
 			if other != nil {
 				if err := other(h, tr); err != nil {
@@ -239,33 +309,8 @@ func (db *DB) RestoreTables(ctx context.Context, tr *tar.Reader, other func(h *t
 			}
 		}
 	}
-	if m.Format != BackupFormat {
-		return m, ill.E(ill.Invalid, fmt.Sprintf("not an Interlend backup (format %q)", m.Format))
-	}
-	if m.SchemaVersion > LatestVersion(db.engine) {
-		return m, ill.E(ill.Conflict, fmt.Sprintf("the backup is at schema version %d, newer than this binary (%d)", m.SchemaVersion, LatestVersion(db.engine)))
-	}
-	p, err := db.provider(true)
-	if err != nil {
-		return m, err
-	}
-	if _, err := p.UpTo(ctx, m.SchemaVersion); err != nil {
-		return m, fmt.Errorf("restore: migrate: %w", err)
-	}
-	order, err := db.parentsFirst(ctx, m.Tables)
-	if err != nil {
-		return m, err
-	}
-	err = db.Transact(ctx, func(tx *Tx) error {
-		for _, td := range order {
-			if err := tx.loadTable(td, spooled[td.Name]); err != nil {
-				return fmt.Errorf("restore: table %s: %w", td.Name, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return m, err
+	if !schemaDone {
+		return m, ill.E(ill.Invalid, "not an Interlend backup (no schema version)")
 	}
 	if db.engine == Postgres {
 		for _, td := range m.Tables {
@@ -325,41 +370,68 @@ func (t *Tx) booleanColumns(table string) (map[string]bool, error) {
 	return out, nil
 }
 
-func (t *Tx) loadTable(td TableDump, body []byte) error {
-	if len(body) == 0 {
-		return nil
+// loadTable inserts a table's JSON lines as they are read, committing
+// every few thousand rows so memory stays flat.
+func (db *DB) loadTable(ctx context.Context, name string, r io.Reader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 256<<20)
+	if !sc.Scan() {
+		return sc.Err() // an empty entry: nothing to load
 	}
-	bools, err := t.booleanColumns(td.Name)
+	var head struct {
+		Columns []string `json:"columns"`
+	}
+	if err := json.Unmarshal(sc.Bytes(), &head); err != nil || len(head.Columns) == 0 {
+		return fmt.Errorf("the table has no column line")
+	}
+	cols := head.Columns
+	for {
+		batch := make([][]byte, 0, 2000)
+		for len(batch) < cap(batch) && sc.Scan() {
+			batch = append(batch, append([]byte(nil), sc.Bytes()...))
+		}
+		if err := sc.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		err := db.Transact(ctx, func(t *Tx) error { return t.insertRows(name, cols, batch) })
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (t *Tx) insertRows(name string, cols []string, lines [][]byte) error {
+	bools, err := t.booleanColumns(name)
 	if err != nil {
 		return err
 	}
-	ph := make([]string, len(td.Columns))
+	ph := make([]string, len(cols))
 	for i := range ph {
 		ph[i] = fmt.Sprintf("$%d", i+1)
 	}
-	q := fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s)`, td.Name, strings.Join(td.Columns, ", "), strings.Join(ph, ", "))
-	stmt, err := t.tx.PrepareContext(t.ctx, q)
+	stmt, err := t.tx.PrepareContext(t.ctx, fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s)`, name, strings.Join(cols, ", "), strings.Join(ph, ", ")))
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	sc.Buffer(make([]byte, 1<<20), 256<<20)
-	for sc.Scan() {
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+	for _, line := range lines {
+		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.UseNumber()
 		var row []any
 		if err := dec.Decode(&row); err != nil {
 			return err
 		}
-		if len(row) != len(td.Columns) {
-			return fmt.Errorf("row has %d values for %d columns", len(row), len(td.Columns))
+		if len(row) != len(cols) {
+			return fmt.Errorf("row has %d values for %d columns", len(row), len(cols))
 		}
 		for i, v := range row {
 			switch x := v.(type) {
 			case json.Number:
 				if n, err := x.Int64(); err == nil {
-					if bools[td.Columns[i]] {
+					if bools[cols[i]] {
 						row[i] = n != 0
 					} else {
 						row[i] = n
@@ -385,7 +457,7 @@ func (t *Tx) loadTable(td TableDump, body []byte) error {
 			return err
 		}
 	}
-	return sc.Err()
+	return nil
 }
 
 // parentsFirst orders tables so that each comes after the tables its

@@ -31,11 +31,12 @@ func SnapshotAgency(ctx context.Context, db *DB, agency string) (string, error) 
 			if !contains(cols, "agency") {
 				continue
 			}
-			td, body, err := dumpTable(ctx, t.tx, name+` WHERE agency = '`+agency+`' ORDER BY 1`)
+			var body strings.Builder
+			td, err := writeRows(ctx, t.tx, name+` WHERE agency = '`+agency+`' ORDER BY 1`, &body)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(&b, "%s %d\n%s", name, td.Rows, body)
+			fmt.Fprintf(&b, "%s %d\n%s", name, td.Rows, body.String())
 		}
 		return nil
 	})
