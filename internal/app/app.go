@@ -47,6 +47,9 @@ type App struct {
 	OnLendingRequest func(tx *store.Tx, r *ill.Request) error
 	// NotifyPatron sends patron notices (the notifications feature sets it).
 	NotifyPatron PatronNotifier
+	// Wire turns a message into the XML it travels as and back, so that
+	// agencies hosted here exchange real ISO 18626 (the peer feature sets it).
+	Wire Wire
 	// Transport sends protocol messages to partners not hosted here (the
 	// ISO 18626 feature sets it).
 	Transport Transport

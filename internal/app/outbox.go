@@ -34,6 +34,11 @@ type Transport interface {
 	Send(ctx context.Context, from ill.AgencyID, to ill.AgencyID, m store.StoredMessage, idempotencyKey string) (Confirmation, error)
 }
 
+// Wire writes a message as ISO 18626 XML and reads it back.
+type Wire interface {
+	Roundtrip(ctx context.Context, m ill.Message) (ill.Message, string, error)
+}
+
 // ErrNoEndpoint is returned by a Transport for a partner without an
 // endpoint in the directory: the message is held, not retried.
 var ErrNoEndpoint = errors.New("the partner has no ISO 18626 endpoint in the directory")
@@ -192,10 +197,21 @@ func (a *App) deliver(ctx context.Context, run *jobs.Run) error {
 	}
 	var conf Confirmation
 	if hosted {
+		body, raw := sm.Body, ""
+		if a.Wire != nil {
+			if body, raw, err = a.Wire.Roundtrip(ctx, sm.Body); err != nil {
+				return jobs.Permanent(fmt.Errorf("cannot write %s as ISO 18626: %w", sm.Summary, err))
+			}
+		}
 		err = run.Complete(ctx, func(tx *store.Tx) error {
 			var err error
-			if conf, err = a.receive(tx, sm.Partner, p.Agency, sm.Body, ""); err != nil {
+			if conf, err = a.receive(tx, sm.Partner, p.Agency, body, raw); err != nil {
 				return err
+			}
+			if raw != "" {
+				if err := tx.Agency().SetMessageRaw(p.Agency, sm.ID, raw); err != nil {
+					return err
+				}
 			}
 			if !conf.OK {
 				return errRejected
@@ -288,4 +304,9 @@ func (c Confirmation) String() string {
 		return "OK"
 	}
 	return strings.TrimSpace("ERROR " + c.ErrorType + " " + c.ErrorValue)
+}
+
+// SetMessageRaw keeps the XML an outgoing message travelled as.
+func (a *App) SetMessageRaw(ctx context.Context, agency ill.AgencyID, id int64, raw string) error {
+	return a.write(ctx, func(tx *store.Tx) error { return tx.Agency().SetMessageRaw(agency, id, raw) })
 }

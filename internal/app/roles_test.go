@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"interlend/internal/app"
-	"interlend/internal/store"
 	"interlend/internal/ill"
+	"interlend/internal/store"
 )
 
 // permissionChecks exercises, for each permission the app enforces so far,

@@ -74,7 +74,21 @@ func addCommand(c *command) {
 }
 
 func commands() []*command {
-	return append(baseCommands(), featureCommands...)
+	base := baseCommands()
+	for _, f := range featureCommands {
+		merged := false
+		for _, b := range base {
+			// A feature may add subcommands to a base command ("bench catalog").
+			if b.name == f.name && len(b.sub) > 0 {
+				b.sub = append(b.sub, f.sub...)
+				merged = true
+			}
+		}
+		if !merged {
+			base = append(base, f)
+		}
+	}
+	return base
 }
 
 func baseCommands() []*command {

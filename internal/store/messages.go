@@ -136,3 +136,9 @@ func (a AgencyData) SetMessageJob(agency ill.AgencyID, id, jobID int64) error {
 	return a.t.execOne(ill.Errorf(ill.NotFound, "no message %d", id),
 		`UPDATE messages SET job_id = $1 WHERE id = $2 AND agency = $3`, jobID, id, string(agency))
 }
+
+// SetMessageRaw stores the XML an outgoing message travelled as.
+func (a AgencyData) SetMessageRaw(agency ill.AgencyID, id int64, raw string) error {
+	return a.t.execOne(ill.Errorf(ill.NotFound, "no message %d", id),
+		`UPDATE messages SET raw = $1 WHERE id = $2 AND agency = $3`, raw, id, string(agency))
+}

@@ -212,6 +212,12 @@ var requestCases = map[string]agencyCase{
 		m := firstMessage(a, ag)
 		return nil, a.SetMessageRequest(ag, m.ID, m.RequestID)
 	},
+	"SetMessageRaw": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
+		if err := a.SetMessageRaw(ag, firstMessage(a, otherAgency).ID, "<x/>"); !ill.Is(err, ill.NotFound) {
+			return nil, fmt.Errorf("another agency's message: %v", err)
+		}
+		return nil, a.SetMessageRaw(ag, firstMessage(a, ag).ID, "<x/>")
+	},
 	"SetMessageJob": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
 		if err := a.SetMessageJob(ag, firstMessage(a, otherAgency).ID, 1); !ill.Is(err, ill.NotFound) {
 			return nil, fmt.Errorf("another agency's message: %v", err)

@@ -96,6 +96,7 @@ func (h *Handler) page(r *http.Request, titleKey string, args ...any) *Page {
 	if s := sessionFrom(r.Context()); s != nil {
 		u := s.user
 		p.User, p.CSRF, p.Agency = &u, s.session.CSRFToken, s.session.Agency
+		p.loc = h.app.AgencyLocation(r.Context(), p.Agency) // the business calendar's time zone
 		p.Flash = s.takeFlash()
 		actor, _ := actorFrom(r.Context())
 		for _, n := range navTable {

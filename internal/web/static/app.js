@@ -31,6 +31,33 @@
     if (el) { e.preventDefault(); el.click(); }
   });
 
+  // Errors of htmx requests, shown at the top of the page as an alert: the
+  // server's own message (renderError sends it as the interlendError
+  // event), or the layout's texts when the server could not be reached or
+  // answered with an error of its own.
+  function showError(text) {
+    var main = document.getElementById("main");
+    if (!main || !text) { return; }
+    var old = document.getElementById("request-error");
+    if (old) { old.remove(); }
+    var div = document.createElement("div");
+    div.id = "request-error";
+    div.className = "flash bad";
+    div.setAttribute("role", "alert");
+    div.textContent = text;
+    main.insertBefore(div, main.firstChild);
+  }
+  function meta(name) {
+    var m = document.querySelector('meta[name="' + name + '"]');
+    return m ? m.getAttribute("content") : "";
+  }
+  document.addEventListener("interlendError", function (e) { showError(e.detail && e.detail.value); });
+  document.addEventListener("htmx:sendError", function () { showError(meta("interlend-neterror")); });
+  document.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    if (xhr && !xhr.getResponseHeader("HX-Trigger")) { showError(meta("interlend-error")); }
+  });
+
   // Keep the scan box ready on desk pages: focus it on load when nothing
   // else asked for focus.
   window.addEventListener("load", function () {
