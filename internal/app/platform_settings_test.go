@@ -32,6 +32,7 @@ func eachEngine(t *testing.T, o apptest.Options, fn func(t *testing.T, w *apptes
 	for _, e := range storetest.Engines(t) {
 		t.Run(string(e), func(t *testing.T) {
 			t.Parallel()
+			o := o // each subtest its own copy: they run in parallel
 			o.Engine = e
 			fn(t, apptest.New(t, o))
 		})
