@@ -161,7 +161,7 @@ func TestLoanAndCopyThroughTheAPI(t *testing.T) {
 			w := newWorld(t, e)
 			// A loan with one renewal granted, one overdue, then returned.
 			created := w.a.ok("POST", "/api/v1/requests", map[string]any{
-				"citation": map[string]any{"title": "Silent spring", "author": "Carson, Rachel", "isbn": "0618249060"},
+				"citation":    map[string]any{"title": "Silent spring", "author": "Carson, Rachel", "isbn": "0618249060"},
 				"serviceType": "Loan", "send": true, "lenders": []any{map[string]any{"lender": "US-EXB", "reason": "holds it"}}})
 			id := created["id"].(string)
 			w.state(t, w.a, id, "sent")
@@ -203,7 +203,7 @@ func TestLoanAndCopyThroughTheAPI(t *testing.T) {
 			// A copy.
 			created = w.a.ok("POST", "/api/v1/requests", map[string]any{
 				"citation": map[string]any{"title": "Nature", "articleTitle": "Molecular structure of nucleic acids", "journalTitle": "Nature", "issn": "0028-0836", "publicationType": "Article"},
-				"send": true, "lenders": []any{map[string]any{"lender": "US-EXB"}}})
+				"send":     true, "lenders": []any{map[string]any{"lender": "US-EXB"}}})
 			cid := created["id"].(string)
 			if created["serviceType"] != "Copy" {
 				t.Errorf("article request service %v", created["serviceType"])

@@ -71,7 +71,9 @@ func benchActions(b *testing.B, e store.Engine) {
 	if len(lat) == 0 {
 		return
 	}
-	q := func(f float64) float64 { return float64(lat[min(len(lat)-1, int(f*float64(len(lat))))].Microseconds()) / 1000 }
+	q := func(f float64) float64 {
+		return float64(lat[min(len(lat)-1, int(f*float64(len(lat))))].Microseconds()) / 1000
+	}
 	b.ReportMetric(float64(len(lat))/elapsed.Seconds(), "actions/s")
 	b.ReportMetric(q(0.5), "p50-ms")
 	b.ReportMetric(q(0.99), "p99-ms")

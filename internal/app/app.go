@@ -42,9 +42,6 @@ type App struct {
 	Files FileStore
 	// Route builds a rota for a new request (the routing feature sets it).
 	Route Router
-	// OnLendingRequest runs in the transaction that creates a lending
-	// request from a partner (auto-answer rules hook in here).
-	OnLendingRequest func(tx *store.Tx, r *ill.Request) error
 	// NotifyPatron sends patron notices (the notifications feature sets it).
 	NotifyPatron PatronNotifier
 	// Wire turns a message into the XML it travels as and back, so that

@@ -154,8 +154,8 @@ func (a *App) receiveRequest(tx *store.Tx, to, from ill.AgencyID, m ill.Message,
 	if err := a.event(tx, r, actor, "submitted", "request", data, sm.ID); err != nil {
 		return Confirmation{}, err
 	}
-	if a.OnLendingRequest != nil {
-		if err := a.OnLendingRequest(tx, r); err != nil {
+	for _, step := range lendingIntake {
+		if err := step(a, tx, r); err != nil {
 			return Confirmation{}, err
 		}
 	}

@@ -49,6 +49,25 @@ var intakeSteps []IntakeStep
 // addIntake registers an intake step (call from init).
 func addIntake(s IntakeStep) { intakeSteps = append(intakeSteps, s) }
 
+// LendingStep runs in the transaction that creates a lending request from
+// a partner's request, in registration order: copyright statements,
+// licence checks, auto-answer rules. It may take actions on the request
+// with a.performSystem.
+type LendingStep func(a *App, tx *store.Tx, r *ill.Request) error
+
+var lendingIntake []LendingStep
+
+// addLendingIntake registers a lending intake step (call from init).
+func addLendingIntake(s LendingStep) { lendingIntake = append(lendingIntake, s) }
+
+// performSystem takes an action of the tables as the system, inside tx
+// (automation: auto-answers, rules).
+func (a *App) performSystem(tx *store.Tx, r *ill.Request, name ill.ActionName, params map[string]any) error {
+	actor := ill.SystemActor()
+	actor.Agency = r.Agency
+	return a.perform(tx, actor, r, name, params, 0)
+}
+
 // Router builds a rota for a request (the routing feature sets it).
 type Router func(tx *store.Tx, r *ill.Request) ([]RotaChoice, error)
 

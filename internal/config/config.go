@@ -6,6 +6,7 @@
 package config
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/url"
@@ -43,6 +44,8 @@ type Config struct {
 	FileStore     string // where stored files live: local (data folder), database, or auto
 	NodeName      string // names this process in job leases and logs
 	TrustProxy    bool   // trust X-Forwarded-For / -Proto from a reverse proxy
+	TLSCert       string // PEM certificate (chain) to serve HTTPS; also presented to partners that want mutual TLS
+	TLSKey        string // PEM private key of TLSCert
 }
 
 // Option describes one setting: its flag, environment variable, default and
@@ -87,6 +90,8 @@ var Options = []Option{
 	str("smtp-tls", "starttls", "none, starttls or tls", func(c *Config) *string { return &c.SMTPTLS }),
 	str("file-store", "auto", "where scans and generated files are kept: local (the data folder; one node), database (shared by several nodes), or auto (local on SQLite, database on PostgreSQL)", func(c *Config) *string { return &c.FileStore }),
 	str("node-name", "", "name of this process in job leases and logs (default: host name and process id)", func(c *Config) *string { return &c.NodeName }),
+	str("tls-cert", "", "PEM certificate file: serve HTTPS (clients may present certificates, checked per partner by fingerprint) and present it to partners that require mutual TLS", func(c *Config) *string { return &c.TLSCert }),
+	str("tls-key", "", "PEM private key file of --tls-cert", func(c *Config) *string { return &c.TLSKey }),
 	boolean("trust-proxy", "false", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy", func(c *Config) *bool { return &c.TrustProxy }),
 }
 
@@ -164,8 +169,18 @@ func (c *Config) Validate() error {
 	if c.DataDir == "" {
 		bad("--data-dir must not be empty")
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		bad("--tls-cert and --tls-key go together: give both or neither")
+	} else if c.TLSCert != "" {
+		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
+			bad("--tls-cert/--tls-key: %v", err)
+		}
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Listen
+		if c.TLSCert != "" {
+			c.BaseURL = "https://" + c.Listen
+		}
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("--base-url %q must be an absolute http(s) URL", c.BaseURL)

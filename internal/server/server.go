@@ -6,7 +6,9 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -66,6 +68,17 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	servers := []*http.Server{srv}
 	errc := make(chan error, 2)
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("loading --tls-cert: %w", err)
+		}
+		// Client certificates are asked for, not required: staff browsers
+		// have none, and partners using mutual TLS are checked by the
+		// certificate's fingerprint in their directory profile.
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert, MinVersion: tls.VersionTLS12}
+		ln = tls.NewListener(ln, srv.TLSConfig)
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	if cfg.MetricsListen != "" {
 		mln, err := net.Listen("tcp", cfg.MetricsListen)
