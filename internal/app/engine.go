@@ -164,8 +164,28 @@ func (a *App) apply(tx *store.Tx, ch *change) error {
 	data, _ := json.Marshal(ch.data)
 	ev := &ill.Event{Type: ch.event, Name: ch.name, ActorKind: ch.actor.Kind, ActorUser: ch.actor.UserID, ActorPartner: ch.actor.Partner,
 		From: ch.from, To: ch.to, MessageID: ch.inID, Data: data}
-	return tx.Agency().AppendEvent(r.Agency, r.ID, ev)
+	if err := tx.Agency().AppendEvent(r.Agency, r.ID, ev); err != nil {
+		return err
+	}
+	for _, h := range transitionHooks {
+		if err := h(a, tx, r, ev); err != nil {
+			return err
+		}
+	}
+	return nil
 }
+
+// TransitionHook runs in the transaction of every applied change (staff
+// action, partner message, timer), after its event is recorded. Features
+// that follow the lifecycle (the ILS steps, copyright records, notices)
+// register one with addTransitionHook and usually enqueue a job from it.
+// ev.From and ev.To tell the transition (equal when the state stayed).
+type TransitionHook func(a *App, tx *store.Tx, r *ill.Request, ev *ill.Event) error
+
+var transitionHooks []TransitionHook
+
+// addTransitionHook registers a hook; call it from an init function.
+func addTransitionHook(h TransitionHook) { transitionHooks = append(transitionHooks, h) }
 
 // chooseFound picks the lending state after "found": scanning for copies,
 // shipping for loans; for CopyOrLoan the lender's choice (param "service").
