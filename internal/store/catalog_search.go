@@ -1,0 +1,98 @@
+package store
+
+import (
+	"strings"
+
+	"interlend/internal/catalog"
+)
+
+// catalogWords is the PostgreSQL expression of the keyword index
+// (migration 00004): it must be written exactly so for the index to be used.
+const catalogWords = `array_to_tsvector(string_to_array(r.kw_title, ' ') || string_to_array(r.kw_author, ' '))`
+
+// searchCap bounds the matches a keyword search ranks: a query whose words
+// are common (a single title word in a million records) ranks the first
+// searchCap matches in record order instead of all of them, so that every
+// search answers in milliseconds. A query specific enough to identify a
+// title matches far fewer.
+const searchCap = 2000
+
+// SearchCatalog runs a keyword query: every word must be found (words of
+// q.Title in titles, of q.Author in authors, of q.Keywords in either).
+// Results come shortest title and author first (for queries whose words
+// must all match, that is what relevance ranking amounts to), then in
+// record order; they are the same on both engines. When more than 2,000
+// records match, the first 2,000 imported are ranked.
+func (n NetworkData) SearchCatalog(q catalog.Query) ([]catalog.Record, error) {
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	q.Limit = min(q.Limit, 500)
+	kw, title, author := catalog.Words(q.Keywords), catalog.Words(q.Title), catalog.Words(q.Author)
+	if len(kw)+len(title)+len(author) == 0 {
+		return nil, nil
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return n.t.param(len(args))
+	}
+	holders := func(col string) string {
+		if len(q.Holders) == 0 {
+			return ""
+		}
+		ph := make([]string, len(q.Holders))
+		for i, h := range q.Holders {
+			ph[i] = arg(string(h))
+		}
+		return ` AND ` + col + ` IN (` + strings.Join(ph, ", ") + `)`
+	}
+	var sb strings.Builder
+	sb.WriteString(catalogSelect + `catalog_records r WHERE r.id IN (`)
+	if n.t.Engine() == Postgres {
+		all := append(append(append([]string{}, kw...), title...), author...)
+		sb.WriteString(`SELECT m.id FROM catalog_records m WHERE ` + strings.ReplaceAll(catalogWords, "r.", "m.") + ` @@ ` + arg(tsquery(all)) + `::tsquery`)
+		if len(title) > 0 {
+			sb.WriteString(` AND array_to_tsvector(string_to_array(m.kw_title, ' ')) @@ ` + arg(tsquery(title)) + `::tsquery`)
+		}
+		if len(author) > 0 {
+			sb.WriteString(` AND array_to_tsvector(string_to_array(m.kw_author, ' ')) @@ ` + arg(tsquery(author)) + `::tsquery`)
+		}
+		sb.WriteString(holders("m.holder"))
+	} else {
+		match := arg(ftsQuery(kw, title, author))
+		if len(q.Holders) > 0 {
+			sb.WriteString(`SELECT f.rowid FROM catalog_fts f JOIN catalog_records m ON m.id = f.rowid WHERE catalog_fts MATCH ` + match + holders("m.holder"))
+		} else {
+			sb.WriteString(`SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ` + match)
+		}
+	}
+	sb.WriteString(` LIMIT ` + itoa(searchCap) + `) ORDER BY length(r.kw_title) + length(r.kw_author), r.id LIMIT ` + itoa(q.Limit) + ` OFFSET ` + itoa(max(q.Offset, 0)))
+	return n.catalogRecords(q.Items, sb.String(), args...)
+}
+
+// tsquery ANDs words as quoted lexemes. Words are letters and digits only
+// (catalog.Words), so quoting cannot be broken out of.
+func tsquery(words []string) string {
+	parts := make([]string, len(words))
+	for i, w := range words {
+		parts[i] = "'" + w + "'"
+	}
+	return strings.Join(parts, " & ")
+}
+
+// ftsQuery builds an FTS5 query: every word a quoted string, title and
+// author words restricted to their column.
+func ftsQuery(kw, title, author []string) string {
+	var parts []string
+	for _, w := range kw {
+		parts = append(parts, `"`+w+`"`)
+	}
+	for _, w := range title {
+		parts = append(parts, `kw_title : "`+w+`"`)
+	}
+	for _, w := range author {
+		parts = append(parts, `kw_author : "`+w+`"`)
+	}
+	return strings.Join(parts, " AND ")
+}
