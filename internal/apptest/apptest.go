@@ -23,6 +23,7 @@ import (
 	"interlend/internal/auth"
 	"interlend/internal/config"
 	"interlend/internal/ill"
+	"interlend/internal/peer"
 	"interlend/internal/server"
 	"interlend/internal/store"
 	"interlend/internal/store/storetest"
@@ -82,7 +83,7 @@ func New(tb testing.TB, o Options) *World {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	srv.Config.Handler = server.New(a, w, api.New(a)).Handler()
+	srv.Config.Handler = server.New(a, w, api.New(a), peer.New(a)).Handler()
 	srv.Start()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

@@ -9,6 +9,7 @@ import (
 	"interlend/internal/api"
 	"interlend/internal/app"
 	"interlend/internal/config"
+	"interlend/internal/peer"
 	"interlend/internal/server"
 	"interlend/internal/web"
 )
@@ -72,7 +73,7 @@ func buildServer(a *app.App) (*server.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return server.New(a, w, api.New(a)), nil
+	return server.New(a, w, api.New(a), peer.New(a)), nil
 }
 
 func dbKind(cfg config.Config) string {

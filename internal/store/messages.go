@@ -105,7 +105,10 @@ func (a AgencyData) Messages(agency ill.AgencyID, requestID int64) ([]StoredMess
 // MessageByDedupeKey finds an earlier message with the same key from or
 // to the same partner (duplicate detection); ok is false when none.
 func (a AgencyData) MessageByDedupeKey(agency ill.AgencyID, direction string, partner ill.AgencyID, key string) (StoredMessage, bool, error) {
-	m, err := scanMessage(a.t.queryRow(`SELECT `+messageColumns+` FROM messages WHERE agency = $1 AND direction = $2 AND partner = $3 AND dedupe_key = $4 ORDER BY id LIMIT 1`,
+	// "dedupe_key <> ''" lets both engines use the partial index
+	// messages_dedupe (a bound parameter does not prove it): without it,
+	// SQLite scans every message.
+	m, err := scanMessage(a.t.queryRow(`SELECT `+messageColumns+` FROM messages WHERE agency = $1 AND direction = $2 AND partner = $3 AND dedupe_key = $4 AND dedupe_key <> '' ORDER BY id LIMIT 1`,
 		string(agency), direction, string(partner), key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, false, nil
