@@ -59,7 +59,7 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	db := &DB{engine: SQLite, read: read, clock: o.Clock, log: o.Logger}
+	db := &DB{engine: SQLite, read: read, clock: o.Clock, log: o.Logger, readStmts: newStmtCache(read)}
 	if o.ReadOnly {
 		db.write = read
 		return db, nil
@@ -80,6 +80,7 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 		return nil, sqliteOpenError(o.SQLitePath, err)
 	}
 	db.write = write
+	db.writeStmts = newStmtCache(write)
 	db.batch = newBatcher(db, o.MaxBatch)
 	return db, nil
 }

@@ -60,6 +60,8 @@ type DB struct {
 	log    *slog.Logger
 	batch  *batcher // SQLite only
 
+	readStmts, writeStmts *stmtCache // SQLite only: prepared statements per pool
+
 	committed []func() // hooks run after every commit that enqueued jobs (see OnJobsEnqueued)
 }
 
@@ -100,6 +102,8 @@ func (db *DB) Close() error {
 	if db.batch != nil {
 		db.batch.stop()
 	}
+	db.readStmts.close()
+	db.writeStmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -125,5 +129,16 @@ func (db *DB) SQL() *sql.DB { return db.read }
 // OnCommit registers f to run after every successful commit whose
 // transaction called Tx.Notify (the job runner uses it to wake workers).
 func (db *DB) OnCommit(f func()) { db.committed = append(db.committed, f) }
+
+// cacheFor is the statement cache of a pool (nil on PostgreSQL).
+func (db *DB) cacheFor(pool *sql.DB) *stmtCache {
+	switch {
+	case pool == db.write && db.writeStmts != nil:
+		return db.writeStmts
+	case pool == db.read:
+		return db.readStmts
+	}
+	return nil
+}
 
 func (db *DB) String() string { return fmt.Sprintf("store(%s)", db.engine) }

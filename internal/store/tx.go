@@ -20,6 +20,7 @@ type Tx struct {
 	ctx    context.Context
 	tx     *sql.Tx
 	db     *DB
+	stmts  *stmtCache // prepared statements of the pool tx runs on (nil: none)
 	now    time.Time
 	after  []func()
 	notify bool // jobs were enqueued: wake workers after commit
@@ -40,14 +41,23 @@ func (t *Tx) Engine() Engine { return t.db.engine }
 func (t *Tx) AfterCommit(f func()) { t.after = append(t.after, f) }
 
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
+	if s := t.stmts.get(q); s != nil {
+		return t.tx.StmtContext(t.ctx, s).ExecContext(t.ctx, args...)
+	}
 	return t.tx.ExecContext(t.ctx, q, args...)
 }
 
 func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	if s := t.stmts.get(q); s != nil {
+		return t.tx.StmtContext(t.ctx, s).QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
 func (t *Tx) queryRow(q string, args ...any) *sql.Row {
+	if s := t.stmts.get(q); s != nil {
+		return t.tx.StmtContext(t.ctx, s).QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
@@ -120,7 +130,7 @@ func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*Tx, erro
 	if err != nil {
 		return nil, ill.E(ill.Unavailable, "the database is not available", err)
 	}
-	return &Tx{ctx: ctx, tx: tx, db: db, now: db.clock.Now()}, nil
+	return &Tx{ctx: ctx, tx: tx, db: db, stmts: db.cacheFor(pool), now: db.clock.Now()}, nil
 }
 
 func (db *DB) afterCommit(t *Tx) {
@@ -259,7 +269,7 @@ func (b *batcher) commit(batch []*op) {
 				return
 			}
 		}
-		o.tx = &Tx{ctx: ctx, tx: tx, db: b.db, now: b.db.clock.Now()}
+		o.tx = &Tx{ctx: ctx, tx: tx, db: b.db, stmts: b.db.writeStmts, now: b.db.clock.Now()}
 		err := call(o.fn, o.tx)
 		results[i] = err
 		if single {
