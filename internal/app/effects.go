@@ -159,6 +159,11 @@ func (a *App) effect(tx *store.Tx, ch *change, eff ill.Effect) error {
 		if m := ch.in; m != nil {
 			if m.DeliveryURL != "" {
 				r.DeliveryURL = m.DeliveryURL
+				// The file is fetched into our store by a job, in this
+				// transaction: the patron is served by our own link.
+				if err := a.scheduleDeliveryFetch(tx, r.Agency, m.Supplier, r.PublicID, m.DeliveryURL); err != nil {
+					return err
+				}
 			}
 			if len(m.Items) > 0 {
 				r.Items = m.Items

@@ -389,6 +389,11 @@ func (a *App) applyIncoming(tx *store.Tx, r *ill.Request, from ill.AgencyID, ev 
 }
 
 func (a *App) applyIncomingWith(tx *store.Tx, r *ill.Request, from ill.AgencyID, ev ill.IncomingEvent, m ill.Message, raw string, extra []outgoing, note string) (Confirmation, error) {
+	// A duplicate is answered as the original was, whatever the request's
+	// state is now (the original may have moved it on).
+	if _, dup, err := tx.Agency().MessageByDedupeKey(r.Agency, store.Inbound, from, DedupeKey(m)); err != nil || dup {
+		return Confirmation{OK: true, Duplicate: dup, Request: r.PublicID}, err
+	}
 	wf := ill.WorkflowFor(r.Side)
 	rule, err := wf.Classify(r.State, ev)
 	if err != nil {

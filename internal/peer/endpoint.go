@@ -126,14 +126,6 @@ func (p *Peer) serve(w http.ResponseWriter, r *http.Request) {
 		p.unavailable(w, r, err)
 		return
 	}
-	if conf.OK && msg.DeliveryURL != "" && msg.Kind == ill.MsgSAM {
-		// Stored before the confirmation: a partner that gets no answer
-		// sends again, and the duplicate schedules the (idempotent) fetch.
-		if err := p.app.ScheduleDeliveryFetch(ctx, to, from, conf.Request, msg.DeliveryURL); err != nil {
-			p.unavailable(w, r, err)
-			return
-		}
-	}
 	p.confirm(w, im, now, wire.Confirmation{OK: conf.OK, ErrorType: conf.ErrorType, ErrorValue: conf.ErrorValue})
 }
 
