@@ -116,7 +116,7 @@ type Me struct {
 
 func (h *Handler) routes() []route {
 	idParam := func(r *http.Request) string { return r.PathValue("id") }
-	return []route{
+	return append([]route{ // features add theirs with addRoutes (partners.go)
 		{Method: "GET", Path: "/api/v1/openapi.json", Summary: "This API's OpenAPI 3 description", Tag: "meta", Public: true, Response: typeOf[map[string]any](),
 			Handle: func(h *Handler, r *http.Request) (any, error) { return h.OpenAPI(), nil }},
 		{Method: "GET", Path: "/api/v1/me", Summary: "Who the caller is", Tag: "meta", Response: typeOf[Me](),
@@ -225,7 +225,7 @@ func (h *Handler) routes() []route {
 			Handle: func(h *Handler, r *http.Request) (any, error) {
 				return map[string]string{"status": "read"}, h.app.MarkRead(r.Context(), actorFrom(r.Context()), idParam(r))
 			}},
-	}
+	}, h.extraRoutes()...)
 }
 
 func actionViews(defs []ill.ActionDef) []ActionView {

@@ -219,8 +219,14 @@ func TestQueuedMailIsSentOnlyWhenCommitted(t *testing.T) {
 		if j = w.job(j.ID); string(j.Payload) != "{}" {
 			t.Errorf("the sent job keeps its payload: %s", j.Payload)
 		}
-		if !strings.Contains(w.log.String(), fmt.Sprintf("job=%d", j.ID)) {
-			t.Errorf("the log does not name the job:\n%s", w.log.String())
+		// The worker logs after its transaction commits: wait for the line.
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(w.log.String(), fmt.Sprintf("job=%d", j.ID)) {
+			if time.Now().After(deadline) {
+				t.Errorf("the log does not name the job:\n%s", w.log.String())
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 	})
 }

@@ -40,6 +40,23 @@ func (a *App) scheduleHousekeeping(tx *store.Tx, at time.Time) error {
 // EnsureSchedules creates the recurring jobs if they are missing.
 func (a *App) EnsureSchedules(ctx context.Context) error {
 	return a.write(ctx, func(tx *store.Tx) error {
-		return a.scheduleHousekeeping(tx, tx.Now().Add(time.Hour))
+		if err := a.scheduleHousekeeping(tx, tx.Now().Add(time.Hour)); err != nil {
+			return err
+		}
+		for _, schedule := range scheduleRegistrars {
+			if err := schedule(a, tx); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
+}
+
+// scheduleRegistrars are added by features' files with addSchedule in an
+// init function: each makes sure its recurring jobs exist (idempotently).
+var scheduleRegistrars []func(a *App, tx *store.Tx) error
+
+// addSchedule registers a feature's recurring jobs (call from init).
+func addSchedule(f func(a *App, tx *store.Tx) error) {
+	scheduleRegistrars = append(scheduleRegistrars, f)
 }

@@ -54,6 +54,12 @@ func (a *App) advanceRota(tx *store.Tx, ch *change) error {
 		if e.State != store.RotaPending {
 			continue
 		}
+		if ok, err := a.passRotaGates(tx, ch, &e); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		e.State, e.SentAt, e.OurRequestID = store.RotaCurrent, now, r.PublicID
 		pol := a.policyFor(tx, r.Agency)
 		e.WindowEndsAt = now.Add(a.responseWindow(tx, e.Lender, pol))
@@ -74,6 +80,35 @@ func (a *App) advanceRota(tx *store.Tx, ch *change) error {
 	r.Attention, r.AttentionReason = true, "end_of_rota"
 	ch.data["end_of_rota"] = true
 	return nil
+}
+
+// RotaGate decides, when a pending lender's turn comes, whether the
+// request may be sent to it now: a non-empty note skips the lender, with
+// the note on its rota entry. Features register gates with addRotaGate
+// (routing: the lender's daily cap).
+type RotaGate func(a *App, tx *store.Tx, r *ill.Request, e store.RotaEntry) (note string, err error)
+
+var rotaGates []RotaGate
+
+// addRotaGate registers a gate (call from init).
+func addRotaGate(g RotaGate) { rotaGates = append(rotaGates, g) }
+
+// passRotaGates runs the gates for a lender; a lender a gate stops is
+// marked skipped.
+func (a *App) passRotaGates(tx *store.Tx, ch *change, e *store.RotaEntry) (bool, error) {
+	for _, g := range rotaGates {
+		note, err := g(a, tx, ch.req, *e)
+		if err != nil {
+			return false, err
+		}
+		if note != "" {
+			e.State, e.Note, e.ClosedAt = store.RotaSkipped, note, tx.Now()
+			skipped, _ := ch.data["skipped"].([]ill.AgencyID)
+			ch.data["skipped"] = append(skipped, e.Lender)
+			return false, tx.Agency().UpdateRotaEntry(ch.req.Agency, ch.req.ID, *e)
+		}
+	}
+	return true, nil
 }
 
 // responseWindow is how long a lender has to answer: from the directory

@@ -309,3 +309,24 @@ func TestUnionReportsFailingPartners(t *testing.T) {
 		t.Errorf("failures first: %v", hs)
 	}
 }
+
+func TestTitleQuery(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		c    ill.Citation
+		want Query
+		ok   bool
+	}{
+		{ill.Citation{Title: "Silent spring", Author: "Carson, Rachel"}, Query{Title: "silent spring", Author: "carson"}, true},
+		{ill.Citation{Title: "The history of the modern science of libraries : a survey", Author: "Rachel Carson"}, Query{Title: "history science libraries", Author: "carson"}, true},
+		{ill.Citation{Title: "The", Author: "X"}, Query{Title: "the", Author: "x"}, true},
+		{ill.Citation{ArticleTitle: "An article", JournalTitle: "Nature", Author: "Watson, J. D."}, Query{Title: "nature"}, true},
+		{ill.Citation{Author: "Nobody"}, Query{}, false},
+	}
+	for _, tc := range tests {
+		got, ok := TitleQuery(tc.c)
+		if ok != tc.ok || got.Title != tc.want.Title || got.Author != tc.want.Author {
+			t.Errorf("TitleQuery(%q / %q) = %+v %v, want %+v %v", tc.c.Title, tc.c.Author, got, ok, tc.want, tc.ok)
+		}
+	}
+}

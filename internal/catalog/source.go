@@ -130,8 +130,8 @@ func (l Local) Holders(ctx context.Context, c ill.Citation) ([]Holding, error) {
 }
 
 // TitleQuery is the keyword query that finds a citation's work by title:
-// up to five words of its main title (without stop words) and, for a
-// whole work, its author's surname. ok is false without a title.
+// three words of its main title (the longest, without stop words) and, for
+// a whole work, its author's surname. ok is false without a title.
 func TitleQuery(c ill.Citation) (Query, bool) {
 	title := titleQuery(matchTitle(c))
 	if title == "" {
@@ -155,19 +155,32 @@ var stopWords = map[string]bool{
 // StopWord reports a word title queries leave out ("the", "of", "der"...).
 func StopWord(w string) bool { return stopWords[w] }
 
-// titleQuery picks the words of a main title to search with: up to five,
-// without stop words, so that a typo or a subtitle does not hide a record.
+// titleWords is how many title words a title query uses.
+const titleWords = 3
+
+// titleQuery picks the words of a main title to search with: the three
+// longest, without stop words (longer words are rarer, and each word costs
+// the index a list of every record that has it), in title order. A typo
+// or a subtitle in the citation then hides fewer records, and scoring
+// sorts out the candidates.
 func titleQuery(title string) string {
-	var out []string
-	for _, w := range Words(bibid.MainTitle(title)) {
-		if !stopWords[w] && len(out) < 5 {
-			out = append(out, w)
+	all := Words(bibid.MainTitle(title))
+	var words []string
+	for _, w := range all {
+		if !stopWords[w] && !slices.Contains(words, w) {
+			words = append(words, w)
 		}
 	}
-	if len(out) == 0 {
-		out = Words(bibid.MainTitle(title))
+	if len(words) == 0 {
+		return strings.Join(all, " ")
 	}
-	return strings.Join(out, " ")
+	if len(words) > titleWords {
+		byLength := slices.Clone(words)
+		slices.SortStableFunc(byLength, func(a, b string) int { return len([]rune(b)) - len([]rune(a)) })
+		keep := byLength[:titleWords]
+		words = slices.DeleteFunc(words, func(w string) bool { return !slices.Contains(keep, w) })
+	}
+	return strings.Join(words, " ")
 }
 
 // surnameQuery is the surname part of a personal name.

@@ -16,14 +16,24 @@ import (
 
 // Journey is a request's life as the statistics see it.
 type Journey struct {
-	Request     string
-	Side        ill.Side
-	Agency      ill.AgencyID
-	Partner     ill.AgencyID // the lender that filled it (borrowing) or the borrower (lending)
-	Service     ill.ServiceType
-	Category    string // patron category (borrowing)
-	CloseReason ill.CloseReason
-	Open        bool
+	Request      string
+	Side         ill.Side
+	Agency       ill.AgencyID
+	Partner      ill.AgencyID // the lender that filled it (borrowing) or the borrower (lending)
+	Service      ill.ServiceType
+	ServiceLevel string
+	Category     string // patron category (borrowing)
+	Department   string // the patron's department or home library (borrowing)
+	CloseReason  ill.CloseReason
+	Open         bool
+	// UnfilledReason is the ISO 18626 reasonUnfilled (or reasonRetry) code:
+	// the last lender's (borrowing) or ours (lending).
+	UnfilledReason string
+
+	// What was asked for (the collection report reads these).
+	Title, Container, Author, PubType, PubDate string
+	ISBN, ISSN, OCLC, TitleKey                 string
+	Subject                                    string // LC class letters, from the catalog
 
 	Submitted     time.Time
 	FirstSent     time.Time // borrowing: first request sent to a lender
@@ -36,6 +46,20 @@ type Journey struct {
 	ReturnShipped time.Time
 	CheckedIn     time.Time // back at the lender
 	Closed        time.Time
+	Renewals      []time.Time // each renewal granted
+	Overdue       time.Time   // first time it was overdue
+	Lost          time.Time   // reported lost (or closed as lost)
+
+	// Cost is what this library paid for the request (minor units of
+	// Currency), from the charges ledger; the caller fills it in.
+	Cost     int64
+	Currency string
+
+	// Business holds each stage's length in the agency's business hours
+	// when the caller measured them (HasBusiness); otherwise Measure
+	// computes them with the Hours it is given.
+	Business    [NumStages]time.Duration
+	HasBusiness bool
 
 	// Tries are the lenders a borrowing request went to, in order.
 	Tries []Try
@@ -54,6 +78,18 @@ type Try struct {
 // completed (a loan later lost still counts as filled).
 func (j Journey) Filled() bool { return !j.Shipped.IsZero() || !j.Delivered.IsZero() }
 
+// FilledAt is when the request was filled: the first of shipped and
+// delivered (zero when it was not).
+func (j Journey) FilledAt() time.Time {
+	switch {
+	case j.Shipped.IsZero():
+		return j.Delivered
+	case j.Delivered.IsZero() || j.Shipped.Before(j.Delivered):
+		return j.Shipped
+	}
+	return j.Delivered
+}
+
 // Excluded reports whether a closed borrowing request stays out of the
 // borrowing fill rate: withdrawn by the patron, a duplicate, or filled from
 // our own collection (these are reported separately).
@@ -63,6 +99,45 @@ func (j Journey) Excluded() bool {
 		return !j.Filled()
 	}
 	return false
+}
+
+// DecidedAt is when the request's outcome became known: when it was
+// filled, else when it closed; zero while it is undecided.
+func (j Journey) DecidedAt() time.Time {
+	if j.Filled() {
+		return j.FilledAt()
+	}
+	if j.Open {
+		return time.Time{}
+	}
+	return j.Closed
+}
+
+// Outcome names the decided outcome: filled, unfilled, excluded, or ""
+// while undecided. Lending requests are never excluded.
+func (j Journey) Outcome() string {
+	switch {
+	case j.Filled():
+		return OutcomeFilled
+	case j.Open:
+		return ""
+	case j.Side == ill.Borrowing && j.Excluded():
+		return OutcomeExcluded
+	}
+	return OutcomeUnfilled
+}
+
+// The outcomes.
+const (
+	OutcomeFilled   = "filled"
+	OutcomeUnfilled = "unfilled"
+	OutcomeExcluded = "excluded"
+)
+
+// OpenAt reports whether the request had been submitted and was not yet
+// closed at t.
+func (j Journey) OpenAt(t time.Time) bool {
+	return j.Submitted.Before(t) && (j.Closed.IsZero() || !j.Closed.Before(t))
 }
 
 // Rate is a fill rate with its parts.
@@ -140,6 +215,25 @@ const (
 // Stages lists every stage in display order.
 var Stages = []Stage{SubmittedToSent, SentToShipped, ShippedToReceived, ReceivedToPickedUp, SubmittedToFilled, SubmittedToDeliver, LenderAnswer, LenderShip, ReturnTransit}
 
+// NumStages is the number of stages.
+const NumStages = 9
+
+// Index is the stage's position in Stages (-1 for an unknown stage).
+func (s Stage) Index() int {
+	for i, x := range Stages {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// BorrowingStages and LendingStages are the stages each side measures.
+var (
+	BorrowingStages = []Stage{SubmittedToSent, SentToShipped, ShippedToReceived, ReceivedToPickedUp, SubmittedToFilled, SubmittedToDeliver, ReturnTransit}
+	LendingStages   = []Stage{LenderAnswer, LenderShip, ReturnTransit}
+)
+
 func span(from, to time.Time) (time.Duration, bool) {
 	if from.IsZero() || to.IsZero() || to.Before(from) {
 		return 0, false
@@ -147,12 +241,23 @@ func span(from, to time.Time) (time.Duration, bool) {
 	return to.Sub(from), true
 }
 
-// Durations measures a journey's stages (only those it completed).
-func (j Journey) Durations() map[Stage]time.Duration {
-	out := map[Stage]time.Duration{}
+// Interval is when a stage started and ended.
+type Interval struct {
+	From, To time.Time
+}
+
+// Valid reports whether both ends are known and in order.
+func (iv Interval) Valid() bool {
+	return !iv.From.IsZero() && !iv.To.IsZero() && !iv.To.Before(iv.From)
+}
+
+// Intervals gives each stage's start and end, indexed like Stages; a stage
+// the journey did not complete is the zero Interval.
+func (j Journey) Intervals() [NumStages]Interval {
+	var out [NumStages]Interval
 	put := func(s Stage, from, to time.Time) {
-		if d, ok := span(from, to); ok {
-			out[s] = d
+		if iv := (Interval{from, to}); iv.Valid() {
+			out[s.Index()] = iv
 		}
 	}
 	if j.Side == ill.Borrowing {
@@ -168,14 +273,39 @@ func (j Journey) Durations() map[Stage]time.Duration {
 		put(SubmittedToDeliver, j.Submitted, j.Delivered)
 	} else {
 		put(LenderAnswer, j.Submitted, j.Answered)
-		filled := j.Shipped
-		if filled.IsZero() {
-			filled = j.Delivered
-		}
-		put(LenderShip, j.Submitted, filled)
+		put(LenderShip, j.Submitted, j.FilledAt())
 	}
 	put(ReturnTransit, j.ReturnShipped, j.CheckedIn)
 	return out
+}
+
+// Durations measures a journey's stages (only those it completed).
+func (j Journey) Durations() map[Stage]time.Duration {
+	out := map[Stage]time.Duration{}
+	for i, iv := range j.Intervals() {
+		if iv.Valid() {
+			out[Stages[i]] = iv.To.Sub(iv.From)
+		}
+	}
+	return out
+}
+
+// Hours measures business time: the agency's opening hours between two
+// instants (calendar.Schedule is one).
+type Hours interface {
+	BusinessDuration(a, b time.Time) time.Duration
+}
+
+// MeasureBusiness fills in Business with h (each completed stage's length
+// in business hours) and sets HasBusiness.
+func (j *Journey) MeasureBusiness(h Hours) {
+	j.Business = [NumStages]time.Duration{}
+	for i, iv := range j.Intervals() {
+		if iv.Valid() {
+			j.Business[i] = h.BusinessDuration(iv.From, iv.To)
+		}
+	}
+	j.HasBusiness = true
 }
 
 // Summary describes a set of durations.
@@ -244,6 +374,11 @@ type LenderScore struct {
 // LenderScores computes every lender's score from borrowing journeys.
 // Tries still pending are left out.
 func LenderScores(js []Journey) []LenderScore {
+	return lenderScores(js, func(Try) bool { return true })
+}
+
+// lenderScores scores the tries keep accepts.
+func lenderScores(js []Journey, keep func(Try) bool) []LenderScore {
 	type key struct {
 		l ill.AgencyID
 		s ill.ServiceType
@@ -251,9 +386,10 @@ func LenderScores(js []Journey) []LenderScore {
 	acc := map[key]*LenderScore{}
 	turn := map[key][]time.Duration{}
 	ans := map[key][]time.Duration{}
-	for _, j := range js {
+	for i := range js {
+		j := &js[i]
 		for _, t := range j.Tries {
-			if t.Outcome == "pending" || t.Outcome == "" {
+			if t.Outcome == "pending" || t.Outcome == "" || !keep(t) {
 				continue
 			}
 			k := key{t.Lender, j.Service}

@@ -10,17 +10,30 @@ import (
 	"interlend/internal/marc"
 )
 
-const catalogSelect = `SELECT r.id, r.holder, r.local_id, r.id_org, r.source, r.format, r.title, r.author, r.edition,
+// catalogSelect selects a record's columns, its identifiers (one
+// "kind:value" a line) and its coverage ranges (one "sy,ey,sv,ev,open" a
+// line) in one query: a lookup is then a single round trip.
+func (n NetworkData) catalogSelect() string {
+	agg, nl := "group_concat", "char(10)"
+	if n.t.Engine() == Postgres {
+		agg, nl = "string_agg", "chr(10)"
+	}
+	return `SELECT r.id, r.holder, r.local_id, r.id_org, r.source, r.format, r.title, r.author, r.edition,
 	r.publisher, r.place, r.year, r.language, r.lc_class, r.call_number, r.location, r.branch, r.holdings,
-	r.items_total, r.items_lendable, r.items_available, r.content_hash, r.updated_at FROM `
+	r.items_total, r.items_lendable, r.items_available, r.content_hash, r.updated_at,
+	(SELECT ` + agg + `(i.kind || ':' || i.value, ` + nl + ` ORDER BY i.kind, i.value) FROM catalog_ids i WHERE i.record_id = r.id),
+	(SELECT ` + agg + `(c.start_year || ',' || c.end_year || ',' || c.start_volume || ',' || c.end_volume || ',' ||
+		CASE WHEN c.open_ended THEN 1 ELSE 0 END, ` + nl + ` ORDER BY c.seq) FROM catalog_coverage c WHERE c.record_id = r.id) FROM `
+}
 
 func scanCatalogRecord(sc interface{ Scan(...any) error }) (catalog.Record, error) {
 	var r catalog.Record
 	var holder, source, format, holdings string
+	var ids, cov sql.NullString
 	var updated int64
 	err := sc.Scan(&r.RowID, &holder, &r.ID, &r.IDOrg, &source, &format, &r.Title, &r.Author, &r.Edition,
 		&r.Publisher, &r.Place, &r.Year, &r.Language, &r.LCClass, &r.CallNumber, &r.Location, &r.Branch, &holdings,
-		&r.Counts.Items, &r.Counts.Lendable, &r.Counts.Available, &r.Hash, &updated)
+		&r.Counts.Items, &r.Counts.Lendable, &r.Counts.Available, &r.Hash, &updated, &ids, &cov)
 	if err != nil {
 		return r, err
 	}
@@ -28,11 +41,37 @@ func scanCatalogRecord(sc interface{ Scan(...any) error }) (catalog.Record, erro
 	if holdings != "" {
 		r.Coverage.Statements = strings.Split(holdings, "\n")
 	}
+	for _, line := range strings.Split(ids.String, "\n") {
+		kind, value, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		switch catalog.IDKind(kind) {
+		case catalog.KindISBN:
+			r.ISBNs = append(r.ISBNs, value)
+		case catalog.KindISSN:
+			r.ISSNs = append(r.ISSNs, value)
+		case catalog.KindOCLC:
+			r.OCLCNumbers = append(r.OCLCNumbers, value)
+		case catalog.KindLCCN:
+			r.LCCN = value
+		case catalog.KindDOI:
+			r.DOIs = append(r.DOIs, value)
+		}
+	}
+	for _, line := range strings.Split(cov.String, "\n") {
+		var c marc.Range
+		var open int
+		if _, err := fmt.Sscanf(line, "%d,%d,%d,%d,%d", &c.StartYear, &c.EndYear, &c.StartVolume, &c.EndVolume, &open); err == nil {
+			c.Open = open != 0
+			r.Coverage.Ranges = append(r.Coverage.Ranges, c)
+		}
+	}
 	return r, nil
 }
 
-// catalogRecords runs a query selecting catalogSelect columns and loads
-// each record's identifiers and coverage, and its items when asked.
+// catalogRecords runs a query selecting catalogSelect's columns, and
+// loads the records' items when asked.
 func (n NetworkData) catalogRecords(items bool, q string, args ...any) ([]catalog.Record, error) {
 	rows, err := n.t.query(q, args...)
 	if err != nil {
@@ -51,66 +90,10 @@ func (n NetworkData) catalogRecords(items bool, q string, args ...any) ([]catalo
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, n.loadCatalogChildren(out, items)
-}
-
-// loadCatalogChildren fills identifiers, coverage ranges and (when items
-// is set) items of records read from catalog_records.
-func (n NetworkData) loadCatalogChildren(recs []catalog.Record, items bool) error {
-	if len(recs) == 0 {
-		return nil
+	if items {
+		return out, n.LoadCatalogItems(out)
 	}
-	byID := make(map[int64]*catalog.Record, len(recs))
-	for from := 0; from < len(recs); from += 500 {
-		chunk := recs[from:min(from+500, len(recs))]
-		ph := make([]string, len(chunk))
-		args := make([]any, len(chunk))
-		for i := range chunk {
-			byID[chunk[i].RowID] = &chunk[i]
-			ph[i], args[i] = n.t.param(i+1), chunk[i].RowID
-		}
-		in := "(" + strings.Join(ph, ", ") + ")"
-		if err := n.eachRow(`SELECT record_id, kind, value FROM catalog_ids WHERE record_id IN `+in+` ORDER BY record_id, kind, value`, args, func(sc func(...any) error) error {
-			var id int64
-			var kind, value string
-			if err := sc(&id, &kind, &value); err != nil {
-				return err
-			}
-			r := byID[id]
-			switch catalog.IDKind(kind) {
-			case catalog.KindISBN:
-				r.ISBNs = append(r.ISBNs, value)
-			case catalog.KindISSN:
-				r.ISSNs = append(r.ISSNs, value)
-			case catalog.KindOCLC:
-				r.OCLCNumbers = append(r.OCLCNumbers, value)
-			case catalog.KindLCCN:
-				r.LCCN = value
-			case catalog.KindDOI:
-				r.DOIs = append(r.DOIs, value)
-			}
-			return nil
-		}); err != nil {
-			return fmt.Errorf("store: catalog identifiers: %w", err)
-		}
-		if err := n.eachRow(`SELECT record_id, start_year, end_year, start_volume, end_volume, open_ended FROM catalog_coverage WHERE record_id IN `+in+` ORDER BY record_id, seq`, args, func(sc func(...any) error) error {
-			var id int64
-			var c marc.Range
-			if err := sc(&id, &c.StartYear, &c.EndYear, &c.StartVolume, &c.EndVolume, &c.Open); err != nil {
-				return err
-			}
-			byID[id].Coverage.Ranges = append(byID[id].Coverage.Ranges, c)
-			return nil
-		}); err != nil {
-			return fmt.Errorf("store: catalog coverage: %w", err)
-		}
-		if items {
-			if err := n.loadItems(in, args, byID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return out, nil
 }
 
 func (n NetworkData) eachRow(q string, args []any, fn func(scan func(...any) error) error) error {
@@ -129,7 +112,7 @@ func (n NetworkData) eachRow(q string, args []any, fn func(scan func(...any) err
 
 // CatalogRecord returns one record with its items. Returns NotFound.
 func (n NetworkData) CatalogRecord(id int64) (catalog.Record, error) {
-	recs, err := n.catalogRecords(true, catalogSelect+`catalog_records r WHERE r.id = $1`, id)
+	recs, err := n.catalogRecords(true, n.catalogSelect()+`catalog_records r WHERE r.id = $1`, id)
 	if err != nil {
 		return catalog.Record{}, err
 	}
@@ -142,7 +125,7 @@ func (n NetworkData) CatalogRecord(id int64) (catalog.Record, error) {
 // CatalogRecordByLocalID returns a holder's record by the holder's own id,
 // with its items. Returns NotFound.
 func (n NetworkData) CatalogRecordByLocalID(holder ill.AgencyID, localID string) (catalog.Record, error) {
-	recs, err := n.catalogRecords(true, catalogSelect+`catalog_records r WHERE r.holder = $1 AND r.local_id = $2`, string(holder), localID)
+	recs, err := n.catalogRecords(true, n.catalogSelect()+`catalog_records r WHERE r.holder = $1 AND r.local_id = $2`, string(holder), localID)
 	if err != nil {
 		return catalog.Record{}, err
 	}
@@ -168,7 +151,7 @@ func (n NetworkData) CatalogByIdentifiers(ids []catalog.Identifier, limit int) (
 		args = append(args, string(id.Kind), id.Value)
 		parts = append(parts, `SELECT record_id FROM catalog_ids WHERE kind = $`+itoa(len(args)-1)+` AND value = $`+itoa(len(args)))
 	}
-	return n.catalogRecords(false, catalogSelect+`catalog_records r WHERE r.id IN (`+strings.Join(parts, " UNION ")+`) ORDER BY r.id LIMIT `+itoa(limit), args...)
+	return n.catalogRecords(false, n.catalogSelect()+`catalog_records r WHERE r.id IN (`+strings.Join(parts, " UNION ")+`) ORDER BY r.id LIMIT `+itoa(limit), args...)
 }
 
 // LoadCatalogItems fills the items of records read without them.

@@ -48,7 +48,11 @@ func (n NetworkData) SearchCatalog(q catalog.Query) ([]catalog.Record, error) {
 		return ` AND ` + col + ` IN (` + strings.Join(ph, ", ") + `)`
 	}
 	var sb strings.Builder
-	sb.WriteString(catalogSelect + `catalog_records r WHERE r.id IN (`)
+	// Candidates (at most searchCap), then the page of them by length,
+	// then the page's records with their identifiers and coverage (so
+	// that those are read for the page only).
+	const order = `ORDER BY length(x.kw_title) + length(x.kw_author), x.id`
+	sb.WriteString(n.catalogSelect() + `catalog_records r WHERE r.id IN (SELECT x.id FROM catalog_records x WHERE x.id IN (`)
 	if n.t.Engine() == Postgres {
 		all := append(append(append([]string{}, kw...), title...), author...)
 		sb.WriteString(`SELECT m.id FROM catalog_records m WHERE ` + strings.ReplaceAll(catalogWords, "r.", "m.") + ` @@ ` + arg(tsquery(all)) + `::tsquery`)
@@ -67,7 +71,7 @@ func (n NetworkData) SearchCatalog(q catalog.Query) ([]catalog.Record, error) {
 			sb.WriteString(`SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ` + match)
 		}
 	}
-	sb.WriteString(` LIMIT ` + itoa(searchCap) + `) ORDER BY length(r.kw_title) + length(r.kw_author), r.id LIMIT ` + itoa(q.Limit) + ` OFFSET ` + itoa(max(q.Offset, 0)))
+	sb.WriteString(` LIMIT ` + itoa(searchCap) + `) ` + order + ` LIMIT ` + itoa(q.Limit) + ` OFFSET ` + itoa(max(q.Offset, 0)) + `) ` + strings.ReplaceAll(order, "x.", "r."))
 	return n.catalogRecords(q.Items, sb.String(), args...)
 }
 

@@ -195,6 +195,9 @@ func TestCatalogBatchAndLookups(t *testing.T) {
 			if err := tx.Network().RebuildCatalogIndex(); err != nil {
 				return err
 			}
+			if err := tx.Network().AnalyzeCatalog(); err != nil {
+				return err
+			}
 			n, err := tx.Network().DeleteCatalog("US-B")
 			if err != nil || n != 1 {
 				t.Errorf("delete catalog: %d %v", n, err)

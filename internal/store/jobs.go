@@ -235,7 +235,10 @@ func (s SystemData) ClaimJobs(node string, limit int, lease time.Duration, kinds
 
 // finishAttempt closes the attempt row of a job.
 func (s SystemData) finishAttempt(j Job, outcome, msg string) error {
-	_, err := s.t.exec(`UPDATE job_attempts SET finished_at = $1, outcome = $2, error = $3 WHERE job_id = $4 AND attempt = $5`,
+	// The newest row of that number: a re-driven or released job counts
+	// its attempts again from 1, and the earlier rows keep their outcome.
+	_, err := s.t.exec(`UPDATE job_attempts SET finished_at = $1, outcome = $2, error = $3
+		WHERE id = (SELECT max(id) FROM job_attempts WHERE job_id = $4 AND attempt = $5)`,
 		micros(s.t.now), outcome, truncate(msg, 2000), j.ID, j.Attempts)
 	return err
 }

@@ -164,6 +164,7 @@ type requestData struct {
 	Rota       []store.RotaEntry
 	Events     []ill.Event
 	Messages   []store.StoredMessage
+	MsgRows    []msgRow // the messages with their delivery (routes_partners.go)
 	Highlight  string
 	Errors     map[string]string
 }
@@ -189,6 +190,11 @@ func (h *Handler) showRequest(w http.ResponseWriter, r *http.Request, id string,
 		return err
 	}
 	data := requestData{R: req, Row: rowOf(req), PartnerKey: "requests.partner." + string(req.Side), Events: evs, Messages: msgs, Highlight: highlight}
+	if len(msgs) > 0 {
+		if data.MsgRows, err = h.messageRows(r, req.PublicID); err != nil {
+			return err
+		}
+	}
 	for i, d := range defs {
 		data.Actions = append(data.Actions, actionForm{Name: string(d.Name), Key: "action." + string(req.Side) + "." + string(d.Name),
 			Shortcut: d.Shortcut, Params: d.Params, Primary: string(d.Name) == highlight || (highlight == "" && i == 0)})
