@@ -110,6 +110,10 @@ func (a *App) putEntry(tx *store.Tx, actor ill.Actor, e directory.Entry, action 
 	if err != nil {
 		return directory.Entry{}, err
 	}
+	// A library that now has an endpoint gets the messages held for it.
+	if err := a.endpointSaved(tx, e); err != nil {
+		return directory.Entry{}, err
+	}
 	before := ""
 	if !created {
 		before = auditJSON(prev)

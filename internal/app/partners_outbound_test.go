@@ -8,7 +8,6 @@ import (
 
 	"interlend/internal/app"
 	"interlend/internal/ill"
-	"interlend/internal/store"
 	"interlend/internal/store/storetest"
 )
 
@@ -254,10 +253,7 @@ func TestNoEndpointHoldsUntilConfigured(t *testing.T) {
 			}
 
 			// The directory gets the endpoint: the save releases them.
-			entry := w.partner(exn, fp.srv.URL, "tok-later")
-			if err := w.App.DB.Transact(w.ctx, func(tx *store.Tx) error { return app.EndpointSavedForTest(w.App, tx, entry) }); err != nil {
-				t.Fatal(err)
-			}
+			w.partner(exn, fp.srv.URL, "tok-later")
 			w.untilStates(r1, "New:sent", "StatusRequest:sent")
 			w.untilStates(r2, "New:sent")
 			got := fp.received()
