@@ -141,6 +141,24 @@ func TestSettingsAuditMasksSecrets(t *testing.T) {
 			}
 		}
 	}
+	// The second save changed only the secret: the trail still says so.
+	changed := false
+	for _, ch := range trail[0].Changes {
+		changed = changed || (ch.Field.Name == "clientSecret" && ch.After.Key == "platform.settings.secret.changed")
+	}
+	if !changed {
+		t.Errorf("the newest entry does not show the secret changed: %+v", trail[0].Changes)
+	}
+	// Nor does the stored audit log keep it, in any form.
+	var raw []store.AuditRecord
+	if err := w.App.DB.Read(ctx, func(tx *store.Tx) (err error) { raw, err = tx.Agency().AuditLog("US-EXA", "sso", 10); return }); err != nil || len(raw) != 2 {
+		t.Fatalf("audit log: %v %v", raw, err)
+	}
+	for _, r := range raw {
+		if strings.Contains(r.Before+r.After, "s3cret") {
+			t.Errorf("the audit log stores a secret: %+v", r)
+		}
+	}
 	got, _ := settings.SSOSetting.Get(ctx, w.App.DB, "US-EXA")
 	if got.ClientSecret != "second-s3cret" {
 		t.Errorf("stored secret: %q", got.ClientSecret)

@@ -135,7 +135,7 @@ func putSetting(tx *store.Tx, g *settings.Group, agency ill.AgencyID, v any, by 
 	if _, err := tx.System().GetAgency(agency); err != nil {
 		return err
 	}
-	return tx.Agency().PutSetting(agency, g.Key, raw, by)
+	return tx.Agency().PutSetting(agency, g.Key, raw, by, g.Mask)
 }
 
 // SettingsAudit lists changes to an agency's settings, newest first; key

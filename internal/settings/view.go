@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/url"
 	"strconv"
@@ -91,7 +93,8 @@ func (v FieldView) RowCount() int { return len(v.Rows) }
 func htmlID(name string) string { return strings.NewReplacer(".", "-", " ", "-").Replace(name) }
 
 // Mask hides the secrets in a stored JSON value of the group (for the
-// audit trail): a set secret reads "********".
+// audit trail): a set secret reads "********" and a short fingerprint, so
+// that a change of secret is still seen as a change without keeping it.
 func (g *Group) Mask(raw string) string {
 	var obj map[string]json.RawMessage
 	if raw == "" || json.Unmarshal([]byte(raw), &obj) != nil {
@@ -100,7 +103,8 @@ func (g *Group) Mask(raw string) string {
 	changed := false
 	for _, f := range g.Fields {
 		if f.Kind == Secret && scalarText(obj[f.Name]) != "" {
-			obj[f.Name] = json.RawMessage(`"********"`)
+			sum := sha256.Sum256([]byte(scalarText(obj[f.Name])))
+			obj[f.Name] = json.RawMessage(`"******** ` + hex.EncodeToString(sum[:4]) + `"`)
 			changed = true
 		}
 	}

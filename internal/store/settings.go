@@ -52,8 +52,10 @@ func (a AgencyData) Settings(agency ill.AgencyID) ([]Setting, error) {
 }
 
 // PutSetting stores a setting and writes an audit record with the old and
-// new values. actor is the user id (0 for the system).
-func (a AgencyData) PutSetting(agency ill.AgencyID, key, value string, actor int64) error {
+// new values. actor is the user id (0 for the system). mask, when given,
+// is applied to both values before they go into the audit log (it hides
+// secrets).
+func (a AgencyData) PutSetting(agency ill.AgencyID, key, value string, actor int64, mask ...func(string) string) error {
 	old, _, err := a.GetSetting(agency, key)
 	if err != nil {
 		return err
@@ -70,7 +72,11 @@ func (a AgencyData) PutSetting(agency ill.AgencyID, key, value string, actor int
 		}
 		return err
 	}
-	return a.Audit(agency, AuditRecord{Actor: actor, Action: "settings.update", Target: key, Before: old.Value, After: value})
+	before, after := old.Value, value
+	for _, m := range mask {
+		before, after = m(before), m(after)
+	}
+	return a.Audit(agency, AuditRecord{Actor: actor, Action: "settings.update", Target: key, Before: before, After: after})
 }
 
 // AuditRecord is one entry of the audit log: who changed what, when.
