@@ -149,6 +149,7 @@ func (a *App) loadSecret(ctx context.Context) error {
 
 // Run runs the job workers until ctx ends.
 func (a *App) Run(ctx context.Context) error {
+	a.warnWithoutMail()
 	return a.Jobs.Run(ctx, a.Cfg.ShutdownGrace)
 }
 

@@ -86,18 +86,23 @@ func (q queueMailer) Send(ctx context.Context, m OutgoingMail) error {
 }
 
 // setupMail prepares a.Mail from the configuration and checks the SMTP
-// settings. A node that runs jobs without an SMTP server says so once:
-// its mail is recorded as not sent.
+// settings.
 func (a *App) setupMail() error {
 	c := mail.ConfigFrom(a.Cfg)
 	if err := c.Check(); err != nil {
 		return err
 	}
 	a.Mail = queueMailer{a}
-	if !c.Enabled() && a.Cfg.Workers > 0 {
+	return nil
+}
+
+// warnWithoutMail says once, when a node starts its job workers, that
+// without an SMTP server its mail is recorded as not sent (one-off
+// commands, which run no workers, stay quiet).
+func (a *App) warnWithoutMail() {
+	if !mail.ConfigFrom(a.Cfg).Enabled() && a.Cfg.Workers > 0 {
 		a.Log.Warn("no SMTP server configured (--smtp-host): email is recorded in the mail log as not sent")
 	}
-	return nil
 }
 
 // Notice is a templated email for QueueNotice.
