@@ -211,7 +211,8 @@ func TestPeerLenderKilledMidFlow(t *testing.T) {
 					// relay, delivered after it died: their confirmations
 					// are lost and the restarted lender sends them again).
 					for k, at := range []int{loans * 4 / 3, loans * 8 / 3} {
-						waitFor(t, fmt.Sprintf("%d messages from the lender", at), func() bool { return borrower.Tap.Len() >= at })
+						// As long as the loans may take on a busy machine.
+						waitWithin(t, 4*peertest.Wait, fmt.Sprintf("%d messages from the lender", at), func() bool { return borrower.Tap.Len() >= at })
 						inFlight := borrower.Tap.Hold(func(peertest.Message) bool { return true })
 						waitFor(t, "a message of the lender in flight", func() bool { return inFlight.Waiting() > 0 })
 						lender.Kill()

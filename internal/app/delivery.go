@@ -185,6 +185,9 @@ func (a *App) fetchDelivery(ctx context.Context, run *jobs.Run) error {
 func (a *App) deliveryClient(e directory.Entry) *http.Client {
 	c := *a.HTTP
 	c.Timeout = 0 // the job's timeout bounds the fetch: large files take a while
+	if tr := a.partnerTransport(); tr != nil {
+		c.Transport = tr
+	}
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !e.AllowsDeliveryFrom(req.URL.String()) {
 			return errOffHosts

@@ -156,7 +156,13 @@ func (a *App) effect(tx *store.Tx, ch *change, eff ill.Effect) error {
 	case ill.EffUnread:
 		r.UnreadMessages++
 	case ill.EffRecordDelivery:
-		if m := ch.in; m != nil {
+		if m := ch.in; m != nil && r.Side == ill.Lending {
+			// A ShippedReturn or ShippedForward: how the item travels back
+			// (the courier and tracking lines of the RAM's note).
+			if m.Shipping != (ill.Shipping{}) {
+				r.ReturnShipping = m.Shipping
+			}
+		} else if m != nil {
 			if m.DeliveryURL != "" {
 				r.DeliveryURL = m.DeliveryURL
 				// The file is fetched into our store by a job, in this

@@ -152,6 +152,10 @@ func (a *App) buildMessage(tx *store.Tx, r *ill.Request, o outgoing) ill.Message
 		}
 		if len(r.Conditions) > 0 && r.State == ill.LConditional || o.spec.Status == "" && o.spec.Reason == "" {
 			m.Conditions, m.OfferedCost = r.Conditions, r.OfferedCost
+		} else if m.DeliveredService != "" && len(r.Conditions) > 0 {
+			// The item (or copy) goes with the conditions agreed on:
+			// deliveryInfo/loanCondition of the Loaned or CopyCompleted.
+			m.Conditions = r.Conditions
 		}
 		r.PartnerStatus = m.Status
 	case ill.MsgRAM:

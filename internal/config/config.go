@@ -46,6 +46,7 @@ type Config struct {
 	TrustProxy    bool   // trust X-Forwarded-For / -Proto from a reverse proxy
 	TLSCert       string // PEM certificate (chain) to serve HTTPS; also presented to partners that want mutual TLS
 	TLSKey        string // PEM private key of TLSCert
+	PeerCAFile    string // PEM certificate authorities trusted for partners' HTTPS endpoints, beside the system's
 }
 
 // Option describes one setting: its flag, environment variable, default and
@@ -92,6 +93,7 @@ var Options = []Option{
 	str("node-name", "", "name of this process in job leases and logs (default: host name and process id)", func(c *Config) *string { return &c.NodeName }),
 	str("tls-cert", "", "PEM certificate file: serve HTTPS (clients may present certificates, checked per partner by fingerprint) and present it to partners that require mutual TLS", func(c *Config) *string { return &c.TLSCert }),
 	str("tls-key", "", "PEM private key file of --tls-cert", func(c *Config) *string { return &c.TLSKey }),
+	str("peer-ca-file", "", "PEM file of certificate authorities trusted for partners' HTTPS endpoints (ISO 18626 and delivery files), in addition to the system's: a consortium's own CA for mutual TLS", func(c *Config) *string { return &c.PeerCAFile }),
 	boolean("trust-proxy", "false", "trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy", func(c *Config) *bool { return &c.TrustProxy }),
 }
 
@@ -174,6 +176,11 @@ func (c *Config) Validate() error {
 	} else if c.TLSCert != "" {
 		if _, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey); err != nil {
 			bad("--tls-cert/--tls-key: %v", err)
+		}
+	}
+	if c.PeerCAFile != "" {
+		if _, err := c.PeerCAs(); err != nil {
+			bad("--peer-ca-file: %v", err)
 		}
 	}
 	if c.BaseURL == "" {

@@ -70,6 +70,10 @@ var lendingUnshipped = []State{LNew, LAwaitingSlip, LPulled, LNotOnShelf, LCondi
 var lendingOut = []State{LShipped, LOnLoan, LOverdue, LRecalled, LRenewRequested}
 var foundNext = []State{LAwaitingShip, LAwaitingScan}
 
+// serviceChoice is the lender's choice for a CopyOrLoan request when it
+// answers or finds the item: lend it (the default) or send a copy.
+var serviceChoice = Param{Name: "service", Kind: "choice", Choices: []string{string(Loan), string(Copy)}}
+
 // LendingWorkflow is the lending side's table.
 var LendingWorkflow = &Workflow{
 	Side:    Lending,
@@ -100,13 +104,13 @@ var LendingWorkflow = &Workflow{
 	Actions: []ActionDef{
 		// Answering.
 		{Side: Lending, Name: ActExpectToSupply, Actors: staffSystem, Perm: PermLendAct, From: []State{LNew}, To: LAwaitingSlip, Sends: sam(StatusExpectToSupply, "", ""), Event: "answered", Shortcut: "e"},
-		{Side: Lending, Name: ActWillSupply, Actors: staffSystem, Perm: PermLendAct, From: []State{LNew, LAwaitingSlip, LPulled}, Next: foundNext, Sends: sam(StatusWillSupply, "", ""), Event: "answered", Shortcut: "w"},
+		{Side: Lending, Name: ActWillSupply, Actors: staffSystem, Perm: PermLendAct, From: []State{LNew, LAwaitingSlip, LPulled}, Next: foundNext, Sends: sam(StatusWillSupply, "", ""), Params: []Param{serviceChoice}, Event: "answered", Shortcut: "w"},
 		{Side: Lending, Name: ActAnswerUnfilled, Actors: staffSystem, Perm: PermLendAct, From: lendingBeforeAnswer, To: LUnfilled, Sends: sam(StatusUnfilled, "", ""), Effects: []Effect{EffCancelTimers}, Params: []Param{{Name: "reason", Kind: "choice", Required: true, Choices: []string{"NotHeld", "NotOnShelf", "NonCirculating", "NotAvailableForILL", "PolicyProblem", "PoorCondition"}}, {Name: "note", Kind: "text"}}, Event: "closed", Shortcut: "u"},
 		{Side: Lending, Name: ActAnswerRetry, Actors: staffSystem, Perm: PermLendAct, From: lendingBeforeAnswer, To: LRetryOffered, Sends: sam(StatusRetryPossible, "", ""), Effects: []Effect{EffCancelTimers}, Params: []Param{{Name: "reason", Kind: "choice", Required: true, Choices: []string{"OnLoan", "OnOrder", "AtBindery", "NotCurrentAvailableForILL", "NotFoundAsCited", "MultiVolAvail", "ReqDelDateNotPossible", "ReqDelMethodNotSupp", "ReqEditionNotPossible", "ReqFormatNotPossible", "ReqPayMethodNotSupported", "ReqServLevelNotSupp", "ReqServTypeNotPossible", "CostExceedsMaxCost", "CourierNotSupp"}}, {Name: "retryAfter", Kind: "date"}, {Name: "note", Kind: "text"}}, Event: "closed"},
 		{Side: Lending, Name: ActOfferConds, Actors: staffSystem, Perm: PermLendAct, From: lendingBeforeAnswer, To: LConditional, Sends: sam("", "", ""), Params: []Param{{Name: "conditions", Kind: "list"}, {Name: "cost", Kind: "money"}, {Name: "note", Kind: "text"}}, Event: "conditions_offered"},
 		// Pulling.
 		{Side: Lending, Name: ActPrintSlip, Actors: staffSystem, Perm: PermScan, From: []State{LAwaitingSlip}, To: LPulled, Event: "pull_slip_printed", Shortcut: "p"},
-		{Side: Lending, Name: ActFound, Actors: staff, Perm: PermScan, From: []State{LPulled, LNotOnShelf, LAwaitingSlip}, Next: foundNext, Sends: sam(StatusWillSupply, "", ""), Effects: []Effect{EffCancelTimers}, Event: "found", Shortcut: "f"},
+		{Side: Lending, Name: ActFound, Actors: staff, Perm: PermScan, From: []State{LPulled, LNotOnShelf, LAwaitingSlip}, Next: foundNext, Sends: sam(StatusWillSupply, "", ""), Effects: []Effect{EffCancelTimers}, Params: []Param{serviceChoice}, Event: "found", Shortcut: "f"},
 		{Side: Lending, Name: ActNotOnShelf, Actors: staff, Perm: PermScan, From: []State{LPulled, LAwaitingSlip}, To: LNotOnShelf, Effects: []Effect{EffSearchAgainTimer}, Params: []Param{{Name: "searchAgain", Kind: "date"}}, Event: "not_on_shelf"},
 		{Side: Lending, Name: ActSearchAgain, Actors: system, From: []State{LNotOnShelf}, To: LPulled, Event: "search_again"},
 		// Supplying.
@@ -142,10 +146,10 @@ var LendingWorkflow = &Workflow{
 		{Side: Lending, Event: InRenew, From: []State{LOnLoan, LOverdue, LShipped}, Outcome: Transition, To: LRenewRequested, Effects: []Effect{EffAttention}, Record: "renew_requested"},
 		{Side: Lending, Event: InRenew, From: []State{LRenewRequested}, Outcome: Transition, To: Stay, Record: "renew_repeated"},
 		{Side: Lending, Event: InRenew, Outcome: Transition, To: Stay, Reply: sam("", ReasonRenewResponse, "N"), Record: "renewal_refused", Doc: "recalled or not on loan: the answer is no"},
-		{Side: Lending, Event: InShippedReturn, From: append(append([]State{}, lendingOut...), LProblem), Outcome: Transition, To: LReturnReceived, Effects: []Effect{EffHoldReturnOff}, Record: "return_shipped"},
-		{Side: Lending, Event: InShippedReturn, From: []State{LReturnReceived}, Outcome: Transition, To: Stay, Record: "return_shipped"},
+		{Side: Lending, Event: InShippedReturn, From: append(append([]State{}, lendingOut...), LProblem), Outcome: Transition, To: LReturnReceived, Effects: []Effect{EffHoldReturnOff, EffRecordDelivery}, Record: "return_shipped"},
+		{Side: Lending, Event: InShippedReturn, From: []State{LReturnReceived}, Outcome: Transition, To: Stay, Effects: []Effect{EffRecordDelivery}, Record: "return_shipped"},
 		{Side: Lending, Event: InShippedReturn, Outcome: AcceptFlag},
-		{Side: Lending, Event: InShippedForward, From: append(append([]State{}, lendingOut...), LProblem), Outcome: Transition, To: LReturnReceived, Effects: []Effect{EffAttention}, Record: "shipped_forward"},
+		{Side: Lending, Event: InShippedForward, From: append(append([]State{}, lendingOut...), LProblem), Outcome: Transition, To: LReturnReceived, Effects: []Effect{EffAttention, EffRecordDelivery}, Record: "shipped_forward"},
 		{Side: Lending, Event: InShippedForward, Outcome: AcceptFlag},
 		{Side: Lending, Event: InNotification, Outcome: Transition, To: Stay, Effects: []Effect{EffUnread}, Record: "note_received"},
 		{Side: Lending, Event: InHoldReturnAct, From: lendingOut, Outcome: Transition, To: Stay, Effects: []Effect{EffHoldReturnOn, EffAttention}, Record: "borrower_holds_return"},

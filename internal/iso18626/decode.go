@@ -32,6 +32,14 @@ type decoder struct {
 
 	ev    [3]int    // strong structural evidence per version
 	evWhy [3]string // first element that gave evidence for each version
+
+	// alien is a foreign namespace read as ISO 18626's, only to salvage
+	// the header of a message in the wrong namespace for its refusal.
+	alien  string
+	dupsOK bool // salvaging: duplicated attributes are read (the last wins)
+	// missing is the path of the first mandatory element found absent
+	// that Validate cannot see (field.present).
+	missing string
 }
 
 func newDecoder(data []byte, tol Tolerance) *decoder {
@@ -102,7 +110,7 @@ func (d *decoder) duplicate(se xml.StartElement) error {
 
 // ours reports whether an element name space is the ISO 18626 namespace.
 func (d *decoder) ours(space string) bool {
-	return space == Namespace || (space == "" && d.tol.NoNamespace)
+	return space == Namespace || (space == "" && d.tol.NoNamespace) || (d.alien != "" && space == d.alien)
 }
 
 // token returns the next token, mapping errors and refusing directives
@@ -112,10 +120,40 @@ func (d *decoder) token() (xml.Token, error) {
 	if err != nil {
 		return nil, d.syntax(err)
 	}
-	if _, ok := tok.(xml.Directive); ok {
+	switch t := tok.(type) {
+	case xml.Directive:
 		return nil, d.badly("DTD and other <! directives are not allowed", nil)
+	case xml.StartElement:
+		if a, ok := duplicateAttr(t.Attr); ok && !d.dupsOK {
+			// Not well-formed XML (Unique Att Spec; Namespaces in XML:
+			// no two attributes with the same expanded name), which
+			// encoding/xml does not check: refused, never first-wins.
+			pe := d.badly("attribute "+quote(a)+" occurs twice in "+t.Name.Local, nil)
+			pe.salvage = true
+			return nil, pe
+		}
 	}
 	return tok, nil
+}
+
+// duplicateAttr finds an attribute whose expanded name (namespace and
+// local name) occurs twice in attrs. Elements carry at most maxAttributes
+// attributes (checked before decoding), so pairwise is cheap.
+func duplicateAttr(attrs []xml.Attr) (string, bool) {
+	for i := 1; i < len(attrs); i++ {
+		for j := range i {
+			if attrs[i].Name == attrs[j].Name {
+				name := attrs[i].Name.Local
+				if sp := attrs[i].Name.Space; sp == Namespace {
+					name = Prefix + ":" + name
+				} else if sp != "" {
+					name = sp + ":" + name
+				}
+				return name, true
+			}
+		}
+	}
+	return "", false
 }
 
 // next returns the next child element of the element being read, or
@@ -291,8 +329,16 @@ func readChildren[T any](d *decoder, tb *table[T], t *T) error {
 	var seen uint64
 	for {
 		c, ok, err := d.next()
-		if err != nil || !ok {
+		if err != nil {
 			return err
+		}
+		if !ok {
+			for i := range tb.fields {
+				if f := &tb.fields[i]; f.present && seen&(1<<i) == 0 && d.missing == "" {
+					d.missing = d.path() + "/" + f.name
+				}
+			}
+			return nil
 		}
 		i, as12 := tb.lookup(c.Name.Local)
 		if i < 0 {

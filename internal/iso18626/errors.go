@@ -15,6 +15,13 @@ type ParseError struct {
 	Line       int      // 1-based input line where the problem was seen, 0 if unknown
 	Err        error    // underlying cause, e.g. an *xml.SyntaxError
 	Partial    *Message // nil when even the message type is unknown
+
+	// salvage says that the refusal came before the message type was
+	// read, for a reason a second, forgiving reading can step over to
+	// find the header to echo: a foreign namespace (the root's, in
+	// foreign) or a duplicated attribute.
+	salvage bool
+	foreign string
 }
 
 // Error describes the failure, its input line and cause.

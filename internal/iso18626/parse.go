@@ -5,12 +5,18 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // ParseOptions adjust Parse for a partner.
 type ParseOptions struct {
 	// Version forces the schema version; zero detects it (see ParseWith).
 	Version Version
+	// VersionHint is the version expected from the sender (its directory
+	// entry). It decides only what the message cannot: an ill:version
+	// that names no version on a structure that fits both. Zero falls
+	// back to the structural hints and then v1.2.
+	VersionHint Version
 	// Tolerance accepts deviations seen from real partners.
 	Tolerance Tolerance
 }
@@ -32,7 +38,10 @@ func Parse(data []byte) (*Message, error) {
 // right lexical type (dates, integers, booleans, decimals). Element order is
 // not checked. Closed-code values and mandatory elements are left to
 // Validate, so that a message with an unknown action can still be parsed and
-// answered with the right errorData.
+// answered with the right errorData; the exception is a mandatory element
+// the model holds by value with only optional children (a Request's
+// bibliographicInfo), whose absence only the reading can see: it is
+// refused here, worded as Validate words a missing element.
 //
 // The version is opts.Version when set. Otherwise it is decided from the
 // ill:version attribute (a free string: "1.0", "1.1", "1.2" mean v1.2;
@@ -41,9 +50,10 @@ func Parse(data []byte) (*Message, error) {
 // version has (sentVia vs deliveryMethod, retryInfo, shippingInfo, the v1.2
 // SAM header's multipleItemRequestId...) and the order of the children of
 // bibliographicItemId; when elements of both versions appear, the version
-// whose schema can hold the message wins. When nothing tells, a SAM or RAM
-// whose header lacks multipleItemRequestId (mandatory in v1.2) is read as
-// 2021 and anything else as v1.2. An attribute that names no version, or
+// whose schema can hold the message wins. When nothing tells, the version
+// expected from the sender (opts.VersionHint) is used; without one, a SAM or
+// RAM whose header lacks multipleItemRequestId (mandatory in v1.2) is read
+// as 2021 and anything else as v1.2. An attribute that names no version, or
 // disagrees with the structure, gives a WarnVersion warning.
 //
 // On failure the error is a *ParseError whose ErrorType and ErrorValue are
@@ -56,10 +66,26 @@ func ParseWith(data []byte, opts ParseOptions) (*Message, []Warning, error) {
 	}
 	m := new(Message)
 	if err := d.document(m); err != nil {
-		return nil, d.warns, d.partial(err, m, opts.Version)
+		var pe *ParseError
+		if errors.As(err, &pe) && pe.salvage {
+			// Wrong or missing namespace, a duplicated attribute: read
+			// the rest forgivingly, only to echo the header in the refusal.
+			if pe.Partial = salvage(data, pe.foreign, opts); pe.Partial == nil {
+				pe.Partial = d.partialOf(m, opts)
+			}
+			return nil, d.warns, pe
+		}
+		return nil, d.warns, d.partial(err, m, opts.Version, opts.VersionHint)
 	}
-	m.Version = d.decide(m, opts.Version)
+	m.Version = d.decide(m, opts.Version, opts.VersionHint)
 	normalise(d, m)
+	if d.missing != "" {
+		// The model holds the element by value: only the reading can
+		// tell it was absent. Refused as Validate words a missing element.
+		p := strings.TrimPrefix(d.missing, "ISO18626Message/")
+		return nil, d.warns, &ParseError{ErrorType: ErrBadlyFormedMessage, ErrorValue: p + " is missing or empty",
+			Err: errors.New("a mandatory element is absent"), Partial: m}
+	}
 	if ps := shape(m, m.Version); len(ps) > 0 {
 		p := ps[0]
 		return nil, d.warns, &ParseError{ErrorType: p.ErrorType, ErrorValue: p.ErrorValue,
@@ -69,16 +95,45 @@ func ParseWith(data []byte, opts ParseOptions) (*Message, []Warning, error) {
 }
 
 // partial attaches what was read to a parse error.
-func (d *decoder) partial(err error, m *Message, forced Version) error {
+func (d *decoder) partial(err error, m *Message, forced, hint Version) error {
 	var pe *ParseError
 	if !errors.As(err, &pe) {
 		pe = d.badly("cannot read message", err)
 	}
 	if m.Kind() != 0 {
-		m.Version = d.decide(m, forced)
+		m.Version = d.decide(m, forced, hint)
 		pe.Partial = m
 	}
 	return pe
+}
+
+// salvage reads a message whose root is in namespace ns (not ISO 18626's,
+// or none) leniently as if it were ISO 18626, for the header its refusal
+// echoes. It returns nil when even that fails to find the message type.
+func salvage(data []byte, ns string, opts ParseOptions) *Message {
+	d := newDecoder(data, Lenient())
+	d.alien, d.dupsOK = ns, true
+	m := new(Message)
+	err := d.document(m)
+	if m.Kind() == 0 || m.Header() == nil {
+		return nil
+	}
+	if err == nil {
+		m.Version = d.decide(m, opts.Version, opts.VersionHint)
+	} else {
+		_ = d.partial(err, m, opts.Version, opts.VersionHint)
+	}
+	return m
+}
+
+// partialOf is what the failed reading itself found, when it found the
+// message type.
+func (d *decoder) partialOf(m *Message, opts ParseOptions) *Message {
+	if m.Kind() == 0 || m.Header() == nil {
+		return nil
+	}
+	m.Version = d.decide(m, opts.Version, opts.VersionHint)
+	return m
 }
 
 // document reads the prolog, the root element and the epilog.
@@ -107,9 +162,15 @@ prolog:
 	if root.Name.Local != "ISO18626Message" {
 		return d.badly("root element must be ISO18626Message, not "+quote(root.Name.Local), nil)
 	}
-	if root.Name.Space != Namespace {
+	if root.Name.Space != Namespace && (d.alien == "" || root.Name.Space != d.alien) {
 		if root.Name.Space != "" || !d.tol.NoNamespace {
-			return d.badly("ISO18626Message must be in namespace "+Namespace+", not "+quote(root.Name.Space), nil)
+			// The element is not ISO 18626's ISO18626Message: an element
+			// the receiver does not know, named as the standard's
+			// errorValue for UnrecognisedDataElement asks (the element
+			// name). Err says which namespace came.
+			return &ParseError{ErrorType: ErrUnrecognisedDataElement, ErrorValue: "ISO18626Message",
+				Line: 1, Err: errors.New("ISO18626Message must be in namespace " + Namespace + ", not " + orNone(root.Name.Space)),
+				salvage: true, foreign: root.Name.Space}
 		}
 		d.warn(WarnNamespace, "", "message without the ISO 18626 namespace accepted")
 	}
@@ -174,7 +235,7 @@ func (d *decoder) rootAttrs(root xml.StartElement, m *Message) error {
 }
 
 // decide picks the version of m (see ParseWith).
-func (d *decoder) decide(m *Message, forced Version) Version {
+func (d *decoder) decide(m *Message, forced, hint Version) Version {
 	if forced.valid() {
 		return forced
 	}
@@ -190,7 +251,7 @@ func (d *decoder) decide(m *Message, forced Version) Version {
 	case e21 && !e12:
 		v, why = V2021, d.evWhy[V2021]
 	default:
-		v, why = d.fitting(m, attr, attrOK)
+		v, why = d.fitting(m, attr, attrOK, hint)
 	}
 	switch {
 	case attrOK && v != attr:
@@ -210,7 +271,7 @@ func (d *decoder) decide(m *Message, forced Version) Version {
 // fitting decides when the evidence is absent or mixed: the version whose
 // shape accepts the message, preferring the attribute's, then the stronger
 // evidence, then weak hints, then v1.2. It also says why.
-func (d *decoder) fitting(m *Message, attr Version, attrOK bool) (Version, string) {
+func (d *decoder) fitting(m *Message, attr Version, attrOK bool, hint Version) (Version, string) {
 	fits12, fits21 := len(shape(m, V1_2)) == 0, len(shape(m, V2021)) == 0
 	switch {
 	case fits12 && !fits21:
@@ -223,6 +284,8 @@ func (d *decoder) fitting(m *Message, attr Version, attrOK bool) (Version, strin
 		return V2021, "more 2021 elements"
 	case d.ev[V1_2] > d.ev[V2021]:
 		return V1_2, "more v1.2 elements"
+	case hint.valid():
+		return hint, "the version expected from this sender"
 	}
 	// No evidence at all. A SAM or RAM header without multipleItemRequestId
 	// (mandatory in v1.2) hints at 2021.
@@ -230,4 +293,12 @@ func (d *decoder) fitting(m *Message, attr Version, attrOK bool) (Version, strin
 		return V2021, "no multipleItemRequestId in the header"
 	}
 	return V1_2, "structure fits both; v1.2 assumed"
+}
+
+// orNone names a namespace for a message, "none" when there is none.
+func orNone(ns string) string {
+	if ns == "" {
+		return "none"
+	}
+	return quote(ns)
 }

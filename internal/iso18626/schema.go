@@ -41,8 +41,12 @@ type field[T any] struct {
 
 	read  func(d *decoder, se xml.StartElement, t *T) error
 	write func(w *writer, name string, t *T, required bool)
-	count func(t *T) int                      // occurrences in the model
-	check func(c *checker, name string, t *T) // value and nested checks, called when count > 0
+	count func(t *T) int // occurrences in the model
+	// present: a mandatory element held by value whose children are all
+	// optional, so that an empty value cannot tell "absent" from "empty":
+	// the decoder notes its absence (Parse refuses the message).
+	present bool
+	check   func(c *checker, name string, t *T) // value and nested checks, called when count > 0
 }
 
 func (f field[T]) nameFor(v Version) string {
@@ -58,6 +62,10 @@ func (f field[T]) evidence(m vmask) field[T] { f.evid = m; return f }
 func (f field[T]) mayBeEmpty() field[T]      { f.emptyOK = true; return f }
 func (f field[T]) zeroTolerable() field[T]   { f.tolZero = true; return f }
 func (f field[T]) emptyTolerable() field[T]  { f.tolEmpt = true; return f }
+
+// mustAppear marks a by-value mandatory element whose absence the
+// decoder must notice (see field.present).
+func (f field[T]) mustAppear() field[T] { f.present = true; return f }
 
 // table is the description of an element with child elements.
 type table[T any] struct {

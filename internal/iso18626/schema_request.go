@@ -7,7 +7,8 @@ import "encoding/xml"
 var requestTable = table[Request]{fields: []field[Request]{
 	fStruct("header", both, both, &requestHeaderTable, func(r *Request) *Header { return &r.Header }),
 	fStruct("bibliographicInfo", both, both, &bibliographicInfoTable,
-		func(r *Request) *BibliographicInfo { return &r.BibliographicInfo }),
+		func(r *Request) *BibliographicInfo { return &r.BibliographicInfo }).
+		mustAppear(),
 	fPtr("publicationInfo", both, none, &publicationInfoTable, func(r *Request) **PublicationInfo { return &r.PublicationInfo }),
 	fPtr("serviceInfo", both, only21, &serviceInfoTable, func(r *Request) **ServiceInfo { return &r.ServiceInfo }),
 	fSlice("supplierInfo", both, &supplierInfoTable, func(r *Request) *[]SupplierInfo { return &r.SupplierInfo }),

@@ -133,6 +133,7 @@ func (s *site) driveLending(t *testing.T, v iso18626.Version) {
 
 	copyReq := loanRequest(pBasic, "EMIT-L7", s.tick())
 	copyReq.ServiceType = ill.Copy
+	copyReq.Copyright = "US-CCG" // a copy comes with its copyright statement
 	copyReq.Citation = &ill.Citation{Title: "Journal of examples", ArticleTitle: "On examples", Author: "Okafor, Adaeze", ISSN: "1072-303X", PublicationType: ill.PubArticle}
 	s.accept(t, copyReq, v)
 	id := s.lendingID(t, pBasic, "EMIT-L7")

@@ -79,7 +79,9 @@ func (p *Peer) serve(w http.ResponseWriter, r *http.Request) {
 	// any, the partner's profile reads the message the same way.
 	im := first
 	if len(warnings) > 0 {
-		im, _, perr = iso18626.ParseWith(body, iso18626.ParseOptions{Tolerance: toleranceOf(entry)})
+		// An ill:version that names no version, on a structure both fit,
+		// is read in the version the directory says the partner speaks.
+		im, _, perr = iso18626.ParseWith(body, iso18626.ParseOptions{Tolerance: toleranceOf(entry), VersionHint: versionOf(entry)})
 	}
 	if perr != nil {
 		// The lenient reading found the message type and header: answer

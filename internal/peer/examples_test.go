@@ -88,6 +88,12 @@ func TestSharedExamplesAgainstTheDemo(t *testing.T) {
 			s := &site{w: w, http: &http.Client{}, url: w.URL + "/iso18626"}
 			sup := ill.AgencyID("US-EXSUP")
 			exreq := ill.AgencyID("US-EXREQ")
+			// The demo answers new requests automatically; these cases
+			// check what each message does to a request a person has not
+			// answered yet, so the automatic answers are switched off.
+			if err := w.App.PutSetting(ctx, ill.SystemActor(), sup, "lending.auto", app.LendingAutoSettings{}); err != nil {
+				t.Fatal(err)
+			}
 			// US-EXSUP's own requests to US-EXREQ, which the SAMs answer.
 			borrow := map[string]*ill.Request{}
 			for key, service := range map[string]ill.ServiceType{"EXREQ-2025-000123": ill.Loan, "EXREQ-2025-000124": ill.Copy,

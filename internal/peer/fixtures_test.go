@@ -2,6 +2,8 @@ package peer_test
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -53,6 +55,9 @@ func (s *site) lend(t testing.TB, from ill.AgencyID, reqID string) *ill.Request 
 	return s.request(t, hosted, id)
 }
 
+// journalSeq numbers the journals of borrow's copy requests.
+var journalSeq atomic.Int64
+
 // borrow has hosted ask lender for a book (a copy when copy is set); the
 // request is sent at once.
 func (s *site) borrow(t testing.TB, lender ill.AgencyID, service ill.ServiceType) *ill.Request {
@@ -61,6 +66,12 @@ func (s *site) borrow(t testing.TB, lender ill.AgencyID, service ill.ServiceType
 	if service == ill.Copy {
 		c = ill.Citation{Title: "Journal of examples", ArticleTitle: "On examples", Author: "Okafor, Adaeze", ISSN: "1072-303X",
 			Volume: "34", Issue: "2", Pages: "45-61", PublicationType: ill.PubArticle}
+	}
+	if service == ill.Copy {
+		// Each copy from a journal of its own: the tests ask for many,
+		// and the sixth from one journal would wait for copyright clearance.
+		c.Title = fmt.Sprintf("Journal of examples %d", journalSeq.Add(1))
+		c.ISSN = ""
 	}
 	r, err := s.w.App.CreateRequest(context.Background(), staffOf(hosted), app.NewRequest{Citation: c, ServiceType: service,
 		Lenders: []app.RotaChoice{{Lender: lender, Reason: "test"}}, Send: true})

@@ -39,12 +39,18 @@ type Peer struct {
 func New(a *app.App) *Peer {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 32
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	if a.Cfg.TLSCert != "" {
 		// Presented only to partners whose servers ask for a client
 		// certificate (mutual TLS).
 		if cert, err := tls.LoadX509KeyPair(a.Cfg.TLSCert, a.Cfg.TLSKey); err == nil {
-			tr.TLSClientConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+			tr.TLSClientConfig.Certificates = []tls.Certificate{cert}
 		}
+	}
+	// Partners' servers may be signed by a consortium's own authority
+	// (--peer-ca-file), trusted beside the system's roots.
+	if pool, err := a.Cfg.PeerCAs(); err == nil && pool != nil {
+		tr.TLSClientConfig.RootCAs = pool
 	}
 	p := &Peer{app: a, client: &http.Client{Transport: tr, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return errors.New("partners' endpoints must not redirect")

@@ -132,7 +132,7 @@ func quirks() []quirk {
 				x = replaceOnce(t, x, ` xmlns="http://illtransactions.org/2013/iso18626"`, ``)
 				return replaceOnce(t, x, `ill:version="2021-2"`, `version="2021-2"`)
 			},
-			strictType: "BadlyFormedMessage", strictValue: `ISO18626Message must be in namespace http://illtransactions.org/2013/iso18626, not `,
+			strictType: "UnrecognisedDataElement", strictValue: "ISO18626Message",
 			check: state(ill.BAnswered)},
 		{name: "unknown element", flag: "unknownElements", v: iso18626.V2021,
 			message: func(t testing.TB, s *site, l ill.AgencyID, b *ill.Request) []byte {

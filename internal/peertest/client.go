@@ -329,3 +329,44 @@ func Raw(tl api.Timeline) [][]byte {
 	}
 	return out
 }
+
+// Fetch GETs a URL of the node (a download link) with the client's
+// session and returns the status, the content type and the body.
+func (c *Client) Fetch(u string) (int, string, []byte, error) {
+	resp, err := c.hc.Get(u)
+	if err != nil {
+		return 0, "", nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header.Get("Content-Type"), b, err
+}
+
+// Upload POSTs a raw body (a scan) of the content type to an API path;
+// out, when not nil, receives the JSON answer.
+func (c *Client) Upload(path, contentType string, body []byte, out any) *APIError {
+	req, err := http.NewRequest("POST", c.base()+path, bytes.NewReader(body))
+	if err != nil {
+		return &APIError{Err: err}
+	}
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return &APIError{Err: err}
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return &APIError{Err: err}
+	}
+	if resp.StatusCode/100 != 2 {
+		return &APIError{Status: resp.StatusCode, Body: string(raw)}
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			return &APIError{Status: resp.StatusCode, Body: string(raw), Err: err}
+		}
+	}
+	return nil
+}
