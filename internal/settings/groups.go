@@ -29,7 +29,6 @@ func init() {
 		order             int
 	}{
 		{"autoanswer", "platform.settings.autoanswer.title", "platform.owner.lending", 50},
-		{"copyright", "platform.settings.copyright.title", "platform.owner.copyright", 60},
 		{"notices", "platform.settings.notices.title", "platform.owner.notices", 70},
 	} {
 		Register(Spec[map[string]any]{
