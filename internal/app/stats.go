@@ -156,6 +156,9 @@ type StatsStateCount struct {
 type StatsSeason struct {
 	Year               int // the calendar year it starts in
 	Borrowing, Lending [12]int
+	// Begun is how many of its months have begun (12 for a year past):
+	// the chart draws nothing for months still to come.
+	Begun int
 }
 
 // StatsAgencyLine is one library's headline in a consortium view.
@@ -192,8 +195,15 @@ func (a *App) StatsDashboard(ctx context.Context, actor ill.Actor, q StatsQuery)
 	if end.Month() < seasonStart {
 		year--
 	}
+	now := a.Clock.Now()
 	for y := year - 2; y <= year; y++ {
-		d.Seasons = append(d.Seasons, StatsSeason{Year: y})
+		begun := 0
+		for k := range 12 {
+			if !time.Date(y, seasonStart+time.Month(k), 1, 0, 0, 0, 0, sc.Location).After(now) {
+				begun = k + 1
+			}
+		}
+		d.Seasons = append(d.Seasons, StatsSeason{Year: y, Begun: begun})
 	}
 	firstMonth, lastMonth := (year-2)*100+int(seasonStart), (year+1)*100+int(seasonStart)-1
 	if seasonStart == time.January {
@@ -305,20 +315,27 @@ func (a *App) StatsDashboard(ctx context.Context, actor ill.Actor, q StatsQuery)
 // agency sent them in a period: the figures routing ranks lenders by (no
 // permission check: for the app's own use).
 func (a *App) LenderScores(ctx context.Context, agency ill.AgencyID, p stats.Period) ([]stats.LenderScore, error) {
-	var js []stats.Journey
-	err := a.read(ctx, func(tx *store.Tx) error {
-		info, err := tx.Agency().GetStatsAgency(agency)
-		if err != nil {
-			return err
-		}
-		facts, err := tx.Agency().StatsFacts(agency, p, info.MaxLife)
-		for _, f := range facts {
-			js = append(js, f.Journey)
-		}
-		return err
-	})
+	var scores []stats.LenderScore
+	err := a.read(ctx, func(tx *store.Tx) (err error) { scores, err = LenderScoresTx(tx, agency, p); return })
+	return scores, err
+}
+
+// LenderScoresTx is LenderScores inside a caller's transaction (routing
+// reads them while it builds a rota): the tries sent in p, from the
+// statistics facts, scored by stats.LenderScoresIn — the numbers the
+// lenders' scorecards show for the same period.
+func LenderScoresTx(tx *store.Tx, agency ill.AgencyID, p stats.Period) ([]stats.LenderScore, error) {
+	info, err := tx.Agency().GetStatsAgency(agency)
 	if err != nil {
 		return nil, err
+	}
+	facts, err := tx.Agency().StatsFacts(agency, p, info.MaxLife)
+	if err != nil {
+		return nil, err
+	}
+	js := make([]stats.Journey, 0, len(facts))
+	for _, f := range facts {
+		js = append(js, f.Journey)
 	}
 	return stats.LenderScoresIn(js, p), nil
 }

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
+	"interlend/internal/bibid"
 	"interlend/internal/calendar"
 	"interlend/internal/ill"
 	"interlend/internal/jobs"
@@ -252,31 +254,45 @@ func factOf(s store.StatsSource, sch *calendar.Schedule, subjects map[string]str
 		}
 	}
 	j.Department = s.Department
-	if v := subjects["isbn:"+j.ISBN]; j.ISBN != "" && v != "" {
-		j.Subject = v
-	} else if v := subjects["issn:"+j.ISSN]; j.ISSN != "" && v != "" {
-		j.Subject = v
-	}
+	j.Subject = subjectOf(j, r.Citation, subjects)
 	j.MeasureBusiness(sch)
 	return store.StatsFact{RequestID: r.ID, PublicID: r.PublicID, State: r.State, PatronID: r.PatronID, LastEvent: s.LastEvent, Journey: j}
 }
 
+// subjectOf is the subject the catalog gives what a request asks for,
+// found by the citation's identifiers in turn: ISBN, ISSN, OCLC number,
+// LCCN ("" when the catalog knows none of them or gives no class).
+func subjectOf(j stats.Journey, c ill.Citation, subjects map[string]string) string {
+	lccn, _ := bibid.NormaliseLCCN(c.LCCN)
+	for _, k := range []string{"isbn:" + j.ISBN, "issn:" + j.ISSN, "oclc:" + j.OCLC, "lccn:" + lccn} {
+		if v := subjects[k]; !strings.HasSuffix(k, ":") && v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // lookupSubjects asks the catalog for the subjects of the titles the
-// requests ask for.
+// requests ask for (by ISBN, ISSN, OCLC number and LCCN).
 func lookupSubjects(tx *store.Tx, srcs []store.StatsSource) (map[string]string, error) {
-	var isbns, issns []string
+	ids := map[string][]string{}
+	add := func(kind, v string) {
+		if v != "" && !slices.Contains(ids[kind], v) {
+			ids[kind] = append(ids[kind], v)
+		}
+	}
 	for _, s := range srcs {
 		var j stats.Journey
 		j.Cite(s.Request.Citation)
-		if j.ISBN != "" && !slices.Contains(isbns, j.ISBN) {
-			isbns = append(isbns, j.ISBN)
-		}
-		if j.ISSN != "" && !slices.Contains(issns, j.ISSN) {
-			issns = append(issns, j.ISSN)
+		add("isbn", j.ISBN)
+		add("issn", j.ISSN)
+		add("oclc", j.OCLC)
+		if v, ok := bibid.NormaliseLCCN(s.Request.Citation.LCCN); ok {
+			add("lccn", v)
 		}
 	}
 	out := map[string]string{}
-	for kind, vs := range map[string][]string{"isbn": isbns, "issn": issns} {
+	for kind, vs := range ids {
 		found, err := tx.Network().CatalogSubjects(kind, vs)
 		if err != nil {
 			return nil, err

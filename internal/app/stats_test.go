@@ -197,4 +197,46 @@ func checkCharts(t *testing.T, d *app.StatsDashboard) {
 	if got, want := d.Seasons[2].Lending, [12]int{5: 1, 6: 20}; got != want {
 		t.Errorf("2025-26 lending by month: %v, want %v", got, want)
 	}
+	// On 2 April, September to April of 2025-26 have begun; the years
+	// before are whole.
+	if got := [3]int{d.Seasons[0].Begun, d.Seasons[1].Begun, d.Seasons[2].Begun}; got != [3]int{12, 12, 8} {
+		t.Errorf("months begun: %v, want [12 12 8]", got)
+	}
+}
+
+// The lenders' scores routing reads (app.LenderScores and, inside a
+// transaction, app.LenderScoresTx) are the scorecards the statistics show
+// for the same period: the fixture's hand-computed figures.
+func TestLenderScoresAreTheScorecards(t *testing.T) {
+	t.Parallel()
+	w := fixtureWorld(t, store.SQLite)
+	ctx := context.Background()
+	d, err := w.App.StatsDashboard(ctx, fixtureManager(t, w), march)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.App.LenderScores(ctx, statsfixture.Agency, d.Period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := statsfixture.WantMarch().Scores
+	if len(want) == 0 {
+		t.Fatal("the fixture has no scores to compare")
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" {
+		t.Errorf("routing's scores (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(d.Current.Scores, got, cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" {
+		t.Errorf("routing's scores against the scorecards (-page +routing):\n%s", diff)
+	}
+	var inTx []stats.LenderScore
+	if err := w.App.DB.Read(ctx, func(tx *store.Tx) (err error) {
+		inTx, err = app.LenderScoresTx(tx, statsfixture.Agency, d.Period)
+		return
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(got, inTx, cmpopts.EquateEmpty(), cmpopts.EquateNaNs()); diff != "" {
+		t.Errorf("in a transaction (-outside +inside):\n%s", diff)
+	}
 }

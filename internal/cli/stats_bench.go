@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -107,16 +108,22 @@ func benchLoad(e env, a *app.App, ag ill.AgencyID, n, years int, seed uint64, em
 	}
 	now := a.Clock.Now()
 	months := years * 12
-	// Each month: pairs with each partner, both ways (about two requests a pair).
-	pairs := max(1, n/(months*2*benchPartners))
-	start, loaded := time.Now(), 0
+	// Each month: pairs with each partner, both ways. How many requests a
+	// pair makes varies, so each month aims at its share of n with the
+	// ratio seen so far (the total lands within a month's rounding of n).
+	perPair := 2.0
+	start, loaded, pairsSoFar := time.Now(), 0, 0
 	for m := months - 1; m >= 0; m-- {
+		target := int(int64(n) * int64(months-m) / int64(months))
+		pairs := max(1, int(math.Ceil(float64(target-loaded)/(perPair*benchPartners))))
 		end := now.AddDate(0, -m, 0)
 		hs := demo.History([]ill.AgencyID{ag}, demo.HistoryOptions{End: end, Days: 30, Now: now, Pairs: pairs, External: partners, Seed: seed + uint64(m)})
 		if _, err := a.AddStatsHistory(ctx, ag, hs[ag]); err != nil {
 			return err
 		}
 		loaded += len(hs[ag])
+		pairsSoFar += pairs
+		perPair = float64(loaded) / float64(pairsSoFar*benchPartners)
 		if m%12 == 0 {
 			fmt.Fprintf(e.stderr, "  loaded %d requests (%.0f/s)\n", loaded, float64(loaded)/time.Since(start).Seconds())
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,11 @@ func TestStatsCommands(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("bench output lacks %q:\n%s", want, out)
 		}
+	}
+	// The load comes close to the number asked for.
+	var loaded int
+	if _, err := fmt.Sscanf(out[strings.Index(out, "load: "):], "load: %d requests", &loaded); err != nil || loaded < 1400 || loaded > 1600 {
+		t.Errorf("loaded %d requests (%v), want about 1500", loaded, err)
 	}
 	code, out, errOut = runCLI(t, dir, "stats", "rebuild")
 	if code != 0 || !strings.Contains(out, "rebuilt the statistics of") {

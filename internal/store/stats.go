@@ -138,7 +138,7 @@ func (a AgencyData) PutStatsFacts(agency ill.AgencyID, facts []StatsFact) (int, 
 	// stored ones.
 	stored := map[int64]int64{}
 	rows, err := a.t.query(`SELECT r.id, coalesce(f.last_event, -1) FROM requests r LEFT JOIN stats_requests f ON f.request_id = r.id
-		WHERE r.agency = $1 AND r.id IN (`+placeholders(2, len(ids))+`)`, append([]any{string(agency)}, ids...)...)
+		WHERE r.id IN (`+placeholders(2, len(ids))+`) AND (r.agency || '') = $1`, append([]any{string(agency)}, ids...)...)
 	if err != nil {
 		return 0, err
 	}
@@ -184,7 +184,7 @@ func (a AgencyData) PutStatsFacts(agency ill.AgencyID, facts []StatsFact) (int, 
 		if err := a.t.insertMany("stats_requests", factColumns, vals, upsert); err != nil {
 			return 0, err
 		}
-		if _, err := a.t.exec(`DELETE FROM stats_tries WHERE agency = $1 AND request_id IN (`+placeholders(2, len(kept))+`)`, append([]any{string(agency)}, kept...)...); err != nil {
+		if _, err := a.t.exec(`DELETE FROM stats_tries WHERE (agency || '') = $1 AND request_id IN (`+placeholders(2, len(kept))+`)`, append([]any{string(agency)}, kept...)...); err != nil {
 			return 0, err
 		}
 		if err := a.t.insertMany("stats_tries", []string{"request_id", "position", "agency", "lender", "sent_at", "answered_at", "filled_at", "outcome"}, tries, ""); err != nil {

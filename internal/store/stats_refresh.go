@@ -38,7 +38,9 @@ func (a AgencyData) StatsSources(agency ill.AgencyID, ids []int64) ([]StatsSourc
 	in := placeholders(2, len(ids))
 	var out []StatsSource
 	byID := map[int64]int{}
-	rows, err := a.t.query(`SELECT id, version, data FROM requests WHERE agency = $1 AND id IN (`+in+`) ORDER BY id`, args...)
+	// (agency || '') keeps the check but not as an index choice: with a
+	// long id list a planner may otherwise walk the agency's index.
+	rows, err := a.t.query(`SELECT id, version, data FROM requests WHERE id IN (`+in+`) AND (agency || '') = $1 ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -58,43 +60,82 @@ func (a AgencyData) StatsSources(agency ill.AgencyID, ids []int64) ([]StatsSourc
 	if len(out) == 0 {
 		return nil, nil
 	}
-	rows, err = a.t.query(`SELECT e.id, e.request_id, e.seq, e.type, e.name, e.actor_kind, e.actor_user, e.actor_partner, e.from_state, e.to_state,
-		e.message_id, e.data, e.at, CASE WHEN e.type = 'unfilled_by_lender' THEN m.body ELSE NULL END
-		FROM events e LEFT JOIN messages m ON m.id = e.message_id
-		WHERE e.agency = $1 AND e.request_id IN (`+in+`) ORDER BY e.request_id, e.seq`, args...)
+	// From here on only the ids of the agency's requests just read are
+	// asked for (the agency is checked by that read): with "agency = ?"
+	// as well, a planner may pick the (agency, at) index and read every
+	// event of the agency for each slice, which at a million requests
+	// makes a rebuild quadratic.
+	args = args[:0]
+	for _, s := range out {
+		args = append(args, s.Request.ID)
+	}
+	in = placeholders(1, len(args))
+	// The events, then the messages of the lenders' Unfilled answers
+	// alone (their reasonUnfilled): joining every event to its message
+	// would read the large messages table once per event.
+	rows, err = a.t.query(`SELECT id, request_id, seq, type, name, actor_kind, actor_user, actor_partner, from_state, to_state,
+		message_id, data, at FROM events WHERE request_id IN (`+in+`) ORDER BY request_id, seq`, args...)
 	if err != nil {
 		return nil, err
 	}
+	type unfilled struct {
+		source int
+		event  int64
+	}
+	byMessage := map[int64]unfilled{}
 	for rows.Next() {
 		var ev ill.Event
 		var actorKind, partner, from, to, data string
 		var user, msg sql.NullInt64
-		var body sql.NullString
 		var at int64
-		if err := rows.Scan(&ev.ID, &ev.RequestID, &ev.Seq, &ev.Type, &ev.Name, &actorKind, &user, &partner, &from, &to, &msg, &data, &at, &body); err != nil {
+		if err := rows.Scan(&ev.ID, &ev.RequestID, &ev.Seq, &ev.Type, &ev.Name, &actorKind, &user, &partner, &from, &to, &msg, &data, &at); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		ev.ActorKind, ev.ActorUser, ev.ActorPartner = ill.ActorKind(actorKind), user.Int64, ill.AgencyID(partner)
 		ev.From, ev.To, ev.MessageID, ev.Data, ev.At = ill.State(from), ill.State(to), msg.Int64, json.RawMessage(data), fromMicros(at)
-		s := &out[byID[ev.RequestID]]
+		k := byID[ev.RequestID]
+		s := &out[k]
 		s.Events = append(s.Events, ev)
 		s.LastEvent = max(s.LastEvent, ev.ID)
-		if body.Valid {
-			var m struct {
-				ReasonUnfilled string `json:"reasonUnfilled"`
-			}
-			if json.Unmarshal([]byte(body.String), &m) == nil && m.ReasonUnfilled != "" {
-				s.Reasons[ev.ID] = m.ReasonUnfilled
-			}
+		if ev.Type == "unfilled_by_lender" && msg.Valid {
+			byMessage[msg.Int64] = unfilled{k, ev.ID}
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if len(byMessage) > 0 {
+		var margs []any
+		for id := range byMessage {
+			margs = append(margs, id)
+		}
+		rows, err = a.t.query(`SELECT id, body FROM messages WHERE id IN (`+placeholders(1, len(byMessage))+`)`, margs...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var body string
+			if err := rows.Scan(&id, &body); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			var m struct {
+				ReasonUnfilled string `json:"reasonUnfilled"`
+			}
+			if u, ok := byMessage[id]; ok && json.Unmarshal([]byte(body), &m) == nil && m.ReasonUnfilled != "" {
+				out[u.source].Reasons[u.event] = m.ReasonUnfilled
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
 	rows, err = a.t.query(`SELECT request_id, position, lender, state, sent_at, answered_at, closed_at FROM rota_entries
-		WHERE agency = $1 AND request_id IN (`+in+`) ORDER BY request_id, position`, args...)
+		WHERE request_id IN (`+in+`) ORDER BY request_id, position`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +190,9 @@ func (a AgencyData) StatsSources(agency ill.AgencyID, ids []int64) ([]StatsSourc
 // StatsRequestIDs lists the agency's request ids after an id, in order
 // (a rebuild walks them in slices).
 func (a AgencyData) StatsRequestIDs(agency ill.AgencyID, after int64, limit int) ([]int64, error) {
-	rows, err := a.t.query(`SELECT id FROM requests WHERE agency = $1 AND id > $2 ORDER BY id LIMIT `+strconv.Itoa(limit), string(agency), after)
+	// Walked in id order by the primary key: the agency's index would be
+	// read whole and sorted on every call.
+	rows, err := a.t.query(`SELECT id FROM requests WHERE id > $2 AND (agency || '') = $1 ORDER BY id LIMIT `+strconv.Itoa(limit), string(agency), after)
 	if err != nil {
 		return nil, err
 	}

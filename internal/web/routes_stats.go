@@ -380,7 +380,11 @@ func dashboardCharts(p *Page, d *app.StatsDashboard, query string) []*svgChart {
 	for i, s := range d.Seasons {
 		cs := chartSeries{Label: p.T("stats.season", s.Year, (s.Year+1)%100), Class: fmt.Sprintf("s-year%d", i)}
 		for k := range 12 {
-			cs.Values = append(cs.Values, float64(s.Borrowing[k]+s.Lending[k]))
+			v := float64(s.Borrowing[k] + s.Lending[k])
+			if k >= s.Begun {
+				v = math.NaN() // still to come: no point, no line
+			}
+			cs.Values = append(cs.Values, v)
 		}
 		series = append(series, cs)
 		tbl.Head = append(tbl.Head, cs.Label+" · "+side(ill.Borrowing), cs.Label+" · "+side(ill.Lending))
@@ -388,6 +392,10 @@ func dashboardCharts(p *Page, d *app.StatsDashboard, query string) []*svgChart {
 	for k := range 12 {
 		row := []string{cats[k]}
 		for _, s := range d.Seasons {
+			if k >= s.Begun {
+				row = append(row, "", "")
+				continue
+			}
 			row = append(row, p.Number(s.Borrowing[k]), p.Number(s.Lending[k]))
 		}
 		tbl.Rows = append(tbl.Rows, row)

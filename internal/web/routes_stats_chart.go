@@ -3,6 +3,7 @@ package web
 import (
 	"math"
 	"strconv"
+	"strings"
 )
 
 // Charts are drawn on the server as SVG (no script, nothing vendored):
@@ -42,6 +43,7 @@ type chartText struct {
 	Text   string
 	Anchor string // start, middle, end
 	Class  string
+	Turn   float64 // degrees to rotate about (X, Y); 0 for none
 }
 
 type chartKey struct{ Label, Class string }
@@ -56,6 +58,12 @@ type chartTable struct {
 	Rows    [][]string
 	NumFrom int
 	Data    []bool
+	// Wide tables (many columns) take the whole width of a grid of
+	// tables.
+	Wide bool
+	// CSV, when set, is the href of the table as CSV (shown under it);
+	// ID names the table in that href (see statsTableCSV).
+	CSV, ID string
 }
 
 // numeric reports whether column i holds numbers.
@@ -142,10 +150,36 @@ func groupedBars(id, title, desc string, cats []string, series []chartSeries, ti
 			c.Bars = append(c.Bars, chartBar{X: x0 + barW*float64(k), Y: c.H - padBelow - h, W: math.Max(barW-1, 1), H: h, Class: s.Class, Title: title1(i, s, v)})
 		}
 		if cat != "" {
-			c.Texts = append(c.Texts, chartText{X: x0 + slot*0.4, Y: c.H - padBelow + 16, Text: cat, Anchor: "middle", Class: "axis"})
+			c.xLabel(x0+slot*0.4, slot, cat)
 		}
 	}
 	return c
+}
+
+// charW is about how wide a character of the charts' 11px text is in
+// viewBox units (a little generous, so labels never touch).
+const charW = 6.4
+
+// xLabel writes a category's label under the x axis; one that would not
+// fit its slot is turned (-35°) so that neighbouring labels never run
+// into each other. A label stays one text: a translation or a date is
+// never cut in two.
+func (c *svgChart) xLabel(x, slot float64, text string) {
+	y := c.H - padBelow + 16
+	t := chartText{X: x, Y: y, Text: text, Anchor: "middle", Class: "axis"}
+	if float64(len([]rune(text)))*charW > slot {
+		t.Anchor, t.Turn = "end", -35
+	}
+	c.Texts = append(c.Texts, t)
+}
+
+// fitLabel shortens a label to at most n characters with an ellipsis.
+func fitLabel(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:max(n-1, 1)]) + "…"
 }
 
 // lineChart draws each series as a line over the categories.
@@ -155,7 +189,9 @@ func lineChart(id, title, desc string, cats []string, series []chartSeries, yLab
 	for _, s := range series {
 		c.Legend = append(c.Legend, chartKey{s.Label, s.Class})
 		for _, v := range s.Values {
-			max = math.Max(max, v)
+			if !math.IsNaN(v) {
+				max = math.Max(max, v)
+			}
 		}
 	}
 	if len(cats) == 0 || max == 0 {
@@ -165,16 +201,27 @@ func lineChart(id, title, desc string, cats []string, series []chartSeries, yLab
 	c.yAxis(top, step, yLabel)
 	plotW, plotH := c.W-padLeft-padRight, c.H-padTop-padBelow
 	slot := plotW / float64(max1(len(cats)))
+	// A value that is NaN (a month still to come) breaks the line.
 	for _, s := range series {
 		pts := ""
+		flush := func() {
+			if pts != "" {
+				c.Lines = append(c.Lines, chartPolyline{Points: strings.TrimSpace(pts), Class: s.Class})
+			}
+			pts = ""
+		}
 		for i, v := range s.Values {
+			if math.IsNaN(v) {
+				flush()
+				continue
+			}
 			x, y := padLeft+slot*(float64(i)+0.5), c.H-padBelow-v/top*plotH
 			pts += fmtNum(math.Round(x*10)/10) + "," + fmtNum(math.Round(y*10)/10) + " "
 		}
-		c.Lines = append(c.Lines, chartPolyline{Points: pts, Class: s.Class})
+		flush()
 	}
 	for i, cat := range cats {
-		c.Texts = append(c.Texts, chartText{X: padLeft + slot*(float64(i)+0.5), Y: c.H - padBelow + 16, Text: cat, Anchor: "middle", Class: "axis"})
+		c.xLabel(padLeft+slot*(float64(i)+0.5), slot, cat)
 	}
 	return c
 }
@@ -187,16 +234,27 @@ func hBars(id, title, desc string, labels []string, values []float64, max float6
 	if len(labels) == 0 {
 		c.Empty = true
 	}
-	left, right := 170.0, 70.0
+	// The labels' column is as wide as the longest label needs, within
+	// limits; a label longer than that is shortened (the bar's tooltip
+	// and the table beside the chart keep it whole).
+	longest := 0
+	for _, l := range labels {
+		if n := len([]rune(l)); n > longest {
+			longest = n
+		}
+	}
+	left, right := math.Min(math.Max(float64(longest)*charW+16, 120), 300), 70.0
+	fit := int((left - 16) / charW)
 	plotW := c.W - left - right
-	for i, l := range labels {
+	for i, full := range labels {
+		l := fitLabel(full, fit)
 		y := padTop + rowH*float64(i)
 		w := 0.0
 		if max > 0 {
 			w = values[i] / max * plotW
 		}
 		c.Texts = append(c.Texts, chartText{X: left - 8, Y: y + 15, Text: l, Anchor: "end", Class: "axis"})
-		c.Bars = append(c.Bars, chartBar{X: left, Y: y + 3, W: math.Max(w, 1), H: rowH - 6, Class: class, Title: l + ": " + valueText[i]})
+		c.Bars = append(c.Bars, chartBar{X: left, Y: y + 3, W: math.Max(w, 1), H: rowH - 6, Class: class, Title: full + ": " + valueText[i]})
 		c.Texts = append(c.Texts, chartText{X: left + w + 6, Y: y + 15, Text: valueText[i], Anchor: "start", Class: "value"})
 	}
 	return c

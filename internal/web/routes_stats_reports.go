@@ -67,7 +67,7 @@ func reasonTable(p *Page, caption string, cs []stats.Count) chartTable {
 
 func turnaroundTable(p *Page, sm stats.SideMeasures, stages []stats.Stage) chartTable {
 	t := chartTable{Caption: p.T("stats.measures.turnaround"), Head: []string{p.T("stats.col.stage"), p.T("stats.col.n"),
-		p.T("stats.col.median"), p.T("stats.col.p90"), p.T("stats.col.mean"), p.T("stats.col.bmedian"), p.T("stats.col.bp90"), p.T("stats.col.bmean")}}
+		p.T("stats.col.median"), p.T("stats.col.p90"), p.T("stats.col.mean"), p.T("stats.col.bmedian"), p.T("stats.col.bp90"), p.T("stats.col.bmean")}, Wide: true}
 	for _, s := range stages {
 		c, ok := sm.Turnaround[s]
 		if !ok {
@@ -146,7 +146,36 @@ func (h *Handler) statsMeasures(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return statsError(p, err)
 	}
-	data := measuresData{Header: h.statsHeaderFor(r, p, d.StatsScope, q)}
+	data := measuresOf(p, d)
+	data.Header = h.statsHeaderFor(r, p, d.StatsScope, q)
+	for _, t := range data.tables() {
+		t.CSV = statsHref("/stats/table/"+t.ID+".csv", data.Header.Query)
+	}
+	p.Data = data
+	h.render(w, r, http.StatusOK, "stats_measures", p)
+	return nil
+}
+
+// tables lists the page's tables (to name them and find them by name).
+func (m *measuresData) tables() []*chartTable {
+	var out []*chartTable
+	for i := range m.Sides {
+		s := &m.Sides[i]
+		out = append(out, &s.Summary)
+		for k := range s.Tables {
+			out = append(out, &s.Tables[k])
+		}
+	}
+	out = append(out, &m.Balance)
+	for i := range m.Money {
+		out = append(out, &m.Money[i])
+	}
+	return out
+}
+
+// measuresOf builds the measures page's tables, each with its ID.
+func measuresOf(p *Page, d *app.StatsDashboard) measuresData {
+	var data measuresData
 	data.Sides = []sideTables{sideTablesOf(p, d.Current.Borrowing), sideTablesOf(p, d.Current.Lending)}
 	data.Balance = chartTable{Caption: p.T("stats.measures.balance"), Head: []string{p.T("stats.col.partner"), p.T("stats.col.borrowed"), p.T("stats.col.lent"), p.T("stats.col.net")},
 		Data: []bool{true}}
@@ -173,9 +202,16 @@ func (h *Handler) statsMeasures(w http.ResponseWriter, r *http.Request) error {
 		types.Rows = append(types.Rows, []string{p.T("stats.charge." + t.Type), p.T(dir), t.Currency, p.Money(t.Minor, t.Currency)})
 	}
 	data.Money = []chartTable{sums, types}
-	p.Data = data
-	h.render(w, r, http.StatusOK, "stats_measures", p)
-	return nil
+	data.Balance.ID = "measures-balance"
+	data.Money[0].ID, data.Money[1].ID = "measures-money", "measures-charges"
+	for i := range data.Sides {
+		s := &data.Sides[i]
+		s.Summary.ID = "measures-" + s.ID + "-summary"
+		for k := range s.Tables {
+			s.Tables[k].ID = "measures-" + s.ID + "-" + strconv.Itoa(k+1)
+		}
+	}
+	return data
 }
 
 // lendersData is the scorecards page.
@@ -196,6 +232,7 @@ func (h *Handler) statsLenders(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := lendersData{Header: h.statsHeaderFor(r, p, d.StatsScope, q)}
 	data.Scores = scoreTable(p, d.Current.Scores)
+	data.Scores.CSV = statsHref("/stats/table/"+data.Scores.ID+".csv", data.Header.Query)
 	p.Data = data
 	h.render(w, r, http.StatusOK, "stats_lenders", p)
 	return nil
@@ -203,7 +240,7 @@ func (h *Handler) statsLenders(w http.ResponseWriter, r *http.Request) error {
 
 func scoreTable(p *Page, scores []stats.LenderScore) chartTable {
 	t := chartTable{Caption: p.T("stats.lenders.title"), Head: []string{p.T("stats.col.lender"), p.T("stats.col.service"), p.T("stats.col.tries"), p.T("stats.col.filled"),
-		p.T("stats.col.fillrate"), p.T("stats.col.tmedian"), p.T("stats.col.tp90"), p.T("stats.col.amedian")}, NumFrom: 2, Data: []bool{true}}
+		p.T("stats.col.fillrate"), p.T("stats.col.tmedian"), p.T("stats.col.tp90"), p.T("stats.col.amedian")}, NumFrom: 2, Data: []bool{true}, ID: "lenders"}
 	opt := func(s stats.Summary) string {
 		if s.N == 0 {
 			return p.T("stats.none")
@@ -243,14 +280,31 @@ func (h *Handler) statsCollection(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return statsError(p, err)
 	}
-	data := collectionData{Header: h.statsHeaderFor(r, p, c.StatsScope, q), MinRequests: c.Options.MinRequests, Currency: c.Options.Currency}
+	data := collectionOf(p, c)
+	data.Header = h.statsHeaderFor(r, p, c.StatsScope, q)
+	for _, t := range data.tables() {
+		t.CSV = statsHref("/stats/table/"+t.ID+".csv", data.Header.Query)
+	}
+	p.Data = data
+	h.render(w, r, http.StatusOK, "stats_collection", p)
+	return nil
+}
+
+// collectionOf builds the collection report's tables, each with its ID.
+func collectionOf(p *Page, c *app.StatsCollectionReport) collectionData {
+	data := collectionData{MinRequests: c.Options.MinRequests, Currency: c.Options.Currency}
 	data.Titles, data.Candidates = collectionTables(p, c)
 	data.Subjects = countTable(p, p.T("stats.collection.subjects"), p.T("stats.col.subject"), c.Subjects, "")
 	data.Departments = countTable(p, p.T("stats.collection.departments"), p.T("stats.col.department"), c.Departments, "")
 	data.Matrix = matrixTable(p, c.Collection)
-	p.Data = data
-	h.render(w, r, http.StatusOK, "stats_collection", p)
-	return nil
+	data.Titles.ID, data.Candidates.ID, data.Subjects.ID = "collection-titles", "collection-buy", "collection-subjects"
+	data.Departments.ID, data.Matrix.ID = "collection-departments", "collection-matrix"
+	return data
+}
+
+// tables lists the report's tables.
+func (c *collectionData) tables() []*chartTable {
+	return []*chartTable{&c.Candidates, &c.Titles, &c.Subjects, &c.Departments, &c.Matrix}
 }
 
 func collectionTables(p *Page, c *app.StatsCollectionReport) (chartTable, chartTable) {

@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -78,6 +80,9 @@ func loadHistory(t *testing.T, w *apptest.World, ag, partner ill.AgencyID, pairs
 	}
 }
 
+// tableCSV finds the CSV links under the reports' tables.
+var tableCSV = regexp.MustCompile(`href="(/stats/table/[^"]+)"`)
+
 func parseCSV(t *testing.T, body string) [][]string {
 	t.Helper()
 	if !strings.HasPrefix(body, "\ufeff") {
@@ -141,6 +146,32 @@ func TestStatsPagesOverHTTP(t *testing.T) {
 			t.Errorf("%s: %d", path, r.Status)
 		}
 	}
+	// Every table of the measures, lenders and collection pages has its
+	// CSV beside it, with the table's head and as many rows.
+	for path, want := range map[string]int{"/stats/measures?period=12m": 20, "/stats/lenders?period=12m": 1, "/stats/collection": 5} {
+		page := mgr.Get(path).Body
+		links := tableCSV.FindAllStringSubmatch(page, -1)
+		if len(links) < want {
+			t.Errorf("%s: %d table CSV links, want at least %d", path, len(links), want)
+		}
+		for _, l := range links {
+			href := html.UnescapeString(l[1])
+			r := mgr.Get(href)
+			if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+				t.Errorf("%s: %d", href, r.Status)
+				continue
+			}
+			rows := parseCSV(t, r.Body)
+			if len(rows) < 1 || !strings.Contains(strings.ToLower(page), strings.ToLower(html.EscapeString(rows[0][0]))) {
+				t.Errorf("%s: head %v not on the page", href, rows[0])
+			}
+		}
+	}
+	for _, bad := range []string{"/stats/table/nope.csv", "/stats/table/measures-nope.csv", "/stats/table/collection-titles"} {
+		if r := mgr.Get(bad); r.Status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", bad, r.Status)
+		}
+	}
 
 	// The export with identity, for a manager who asks.
 	r = mgr.Get("/stats/export/requests.csv?period=12m&identity=1")
@@ -195,7 +226,7 @@ func TestStatsPagesOverHTTP(t *testing.T) {
 	}
 	stu := w.Client(t)
 	stu.Login("stu@web.example")
-	for _, path := range []string{"/stats", "/stats/export/requests.csv", "/stats/chart/weekly.csv"} {
+	for _, path := range []string{"/stats", "/stats/export/requests.csv", "/stats/chart/weekly.csv", "/stats/table/lenders.csv", "/stats/table/collection-titles.csv"} {
 		if r := stu.Get(path); r.Status != http.StatusForbidden {
 			t.Errorf("student %s: %d", path, r.Status)
 		}
