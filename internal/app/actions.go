@@ -165,7 +165,7 @@ func (a *App) prepareAction(r *ill.Request, def ill.ActionDef, p Params, ch *cha
 	switch def.Name {
 	case ill.ActOfferConds:
 		r.Conditions, r.OfferedCost = p.List("conditions"), p.Money("cost")
-	case ill.ActDeliver:
+	case ill.ActDeliver, ill.ActResendCopy:
 		if u := p.Str("deliveryUrl"); u != "" {
 			r.DeliveryURL = u
 		}
@@ -175,6 +175,12 @@ func (a *App) prepareAction(r *ill.Request, def ill.ActionDef, p Params, ch *cha
 		if b := p.Str("barcode"); b != "" && !hasBarcode(r.Items, b) {
 			r.Items = append(r.Items, ill.Item{Barcode: b})
 		}
+	}
+	if def.Name == ill.ActRetry {
+		// The retry is a new request to the lender: its answers start
+		// afresh, whatever status the offer that ended the last one had
+		// (an answer in the same second must not look stale beside it).
+		r.PartnerStatus = ""
 	}
 	if def.Name == ill.ActRequestCancel {
 		if ch.actor.Kind == ill.ActorPatron {

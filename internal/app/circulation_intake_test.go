@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -180,8 +181,13 @@ func TestPatronLimitsAtIntake(t *testing.T) {
 				}
 				return len(rs)
 			}
+			// Each request for a title of its own: asking twice for one
+			// title is the duplicate check's business, not the limits'.
+			placed := 0
 			place := func(actor ill.Actor, patronID int64) (*ill.Request, error) {
-				return w.app.CreateRequest(w.ctx, actor, app.NewRequest{Citation: silentSpring, PatronID: patronID})
+				placed++
+				c := ill.Citation{Title: fmt.Sprintf("Limits volume %d", placed), Author: "Carson, Rachel", PublicationType: ill.PubBook}
+				return w.app.CreateRequest(w.ctx, actor, app.NewRequest{Citation: c, PatronID: patronID})
 			}
 			for i := 0; i < 2; i++ {
 				r, err := place(ug, 0)

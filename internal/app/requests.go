@@ -49,6 +49,17 @@ var intakeSteps []IntakeStep
 // addIntake registers an intake step (call from init).
 func addIntake(s IntakeStep) { intakeSteps = append(intakeSteps, s) }
 
+// CreatedStep runs in the creating transaction right after a new
+// borrowing request is stored (it has its ids) and before it is routed
+// and sent; like an IntakeStep it may change the request's State (the
+// copyright feature records the request in its ledger and may hold it).
+type CreatedStep func(a *App, tx *store.Tx, actor ill.Actor, r *ill.Request) error
+
+var createdSteps []CreatedStep
+
+// addCreated registers a created step (call from init).
+func addCreated(s CreatedStep) { createdSteps = append(createdSteps, s) }
+
 // LendingStep runs in the transaction that creates a lending request from
 // a partner's request, in registration order: copyright statements,
 // licence checks, auto-answer rules. It may take actions on the request
@@ -130,6 +141,14 @@ func (a *App) CreateRequest(ctx context.Context, actor ill.Actor, n NewRequest) 
 			PaymentMethod: n.PaymentMethod, Copyright: n.Copyright, ExternalSystem: n.ExternalSystem, ExternalNumber: n.ExternalNumber}
 		if actor.Kind == ill.ActorPatron {
 			r.OwnerUserID = actor.UserID
+		} else if n.PatronID != 0 {
+			// Placed by staff for a patron (phone, walk-in): a patron with
+			// a login sees it in the portal like one of their own.
+			if p, err := tx.Agency().Patron(actor.Agency, n.PatronID); err == nil {
+				r.OwnerUserID = p.UserID
+			} else if !ill.Is(err, ill.NotFound) {
+				return err
+			}
 		}
 		if n.ExternalSystem != "" {
 			r.Protocol = ProtocolOffSystem
@@ -145,6 +164,11 @@ func (a *App) CreateRequest(ctx context.Context, actor ill.Actor, n NewRequest) 
 		}
 		if err := tx.Agency().CreateRequest(actor.Agency, r); err != nil {
 			return err
+		}
+		for _, step := range createdSteps {
+			if err := step(a, tx, actor, r); err != nil {
+				return err
+			}
 		}
 		if r.PatronRef == "" {
 			r.PatronRef = "P-" + r.PublicID // a pseudonym for partners: never the patron's name
@@ -350,6 +374,9 @@ func (a *App) MarkRead(ctx context.Context, actor ill.Actor, publicID string) er
 		}
 		r.UnreadMessages, r.Attention, r.AttentionReason = 0, false, ""
 		if err := tx.Agency().UpdateRequest(r.Agency, r, 0); err != nil {
+			return err
+		}
+		if err := syncLendingUnread(tx, r); err != nil { // lending desk (issue 8): the "messages from partners" queue
 			return err
 		}
 		return a.event(tx, r, actor, "mark_read", "mark_read", nil, 0)

@@ -36,7 +36,7 @@ func pseudoRequest(t *testing.T, pw *pseudoWorld, title string) *ill.Request {
 
 func init() {
 	addPseudoPage(
-		pseudoPage{Page: "desk", Name: "desk/borrowing", As: "borrowing", Path: "/borrowing",
+		pseudoPage{Page: "borrowing_desk", Name: "desk/borrowing", As: "borrowing", Path: "/borrowing", // routes_borrowing.go
 			Setup: func(t *testing.T, pw *pseudoWorld, c *apptest.Client) string {
 				pseudoRequest(t, pw, "Desk title")
 				return ""

@@ -14,8 +14,8 @@ func init() {
 	addNav(navEntry{order: 10, key: "nav.borrowing", href: "/borrowing", shortcut: "g b", perm: ill.PermRequestView})
 	addNav(navEntry{order: 11, key: "nav.lending", href: "/lending", shortcut: "g l", perm: ill.PermRequestView})
 	addRoutes(func(h *Handler, handle routeAdder) {
-		handle("GET /borrowing", h.requireLogin(h.deskPage(ill.Borrowing)))
-		handle("GET /lending", h.requireLogin(h.deskPage(ill.Lending)))
+		handle("GET /borrowing", h.requireLogin(h.borrowingDesk)) // the borrowing desk: routes_borrowing.go
+		handle("GET /lending", h.requireLogin(h.lendingDesk))     // the lending desk (issue 8): routes_lending.go
 		handle("GET /requests/{id}", h.requireLogin(h.requestPage))
 		handle("POST /requests/{id}/actions/{action}", h.requireLogin(h.requestAction))
 		handle("POST /requests/{id}/notes", h.requireLogin(h.requestNote))

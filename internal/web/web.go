@@ -58,6 +58,24 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	for _, register := range featureRoutes {
 		register(h, handle)
 	}
+	// Open routes take cross-site requests that change nothing (an OpenURL
+	// POSTed by a discovery system): no session, no cross-origin check.
+	for _, o := range openRoutes {
+		mux.Handle(o.pattern, h.adapt(o.fn))
+	}
+}
+
+type openRoute struct {
+	pattern string
+	fn      handlerFunc
+}
+
+var openRoutes []openRoute
+
+// addOpenRoute mounts a handler without the session and cross-origin
+// middleware (call from init). It must not change state.
+func addOpenRoute(pattern string, fn handlerFunc) {
+	openRoutes = append(openRoutes, openRoute{pattern, fn})
 }
 
 // routeAdder mounts one route with the standard web middleware.
