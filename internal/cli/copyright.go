@@ -56,9 +56,12 @@ func printProblems(e env, name string, ps []copyright.LineError) {
 	}
 }
 
-func runImportKBART(e env, p parsed) error {
+// importFileFor runs an agency's import of one FILE argument (- for
+// standard input): the argument and the agency checked, the file opened,
+// then run with the app, the file and its name.
+func importFileFor(e env, p parsed, what string, run func(a *app.App, agency ill.AgencyID, in io.Reader, name string) error) error {
 	if len(p.args) != 1 {
-		return usageError("import kbart needs one FILE (- for standard input)")
+		return usageError("import %s needs one FILE (- for standard input)", what)
 	}
 	agency, err := patronsAgency(p)
 	if err != nil {
@@ -69,11 +72,15 @@ func runImportKBART(e env, p parsed) error {
 		return err
 	}
 	defer done()
-	pkg := strings.TrimSpace(p.flag("package"))
-	if pkg == "" {
-		pkg = strings.TrimSuffix(strings.TrimSuffix(name, ".txt"), ".tsv")
-	}
-	return withApp(e, p, func(a *app.App) error {
+	return withApp(e, p, func(a *app.App) error { return run(a, agency, in, name) })
+}
+
+func runImportKBART(e env, p parsed) error {
+	return importFileFor(e, p, "kbart", func(a *app.App, agency ill.AgencyID, in io.Reader, name string) error {
+		pkg := strings.TrimSpace(p.flag("package"))
+		if pkg == "" {
+			pkg = strings.TrimSuffix(strings.TrimSuffix(name, ".txt"), ".tsv")
+		}
 		res, err := a.ImportKBART(e.ctx, ill.SystemActor(), agency, pkg, in)
 		if err != nil {
 			return exitError{1, err}
@@ -85,19 +92,7 @@ func runImportKBART(e env, p parsed) error {
 }
 
 func runImportLicenceTerms(e env, p parsed) error {
-	if len(p.args) != 1 {
-		return usageError("import licence-terms needs one FILE (- for standard input)")
-	}
-	agency, err := patronsAgency(p)
-	if err != nil {
-		return err
-	}
-	in, name, done, err := openArg(e, p.args[0])
-	if err != nil {
-		return err
-	}
-	defer done()
-	return withApp(e, p, func(a *app.App) error {
+	return importFileFor(e, p, "licence-terms", func(a *app.App, agency ill.AgencyID, in io.Reader, name string) error {
 		n, problems, err := a.ImportLicenceTerms(e.ctx, ill.SystemActor(), agency, in)
 		printProblems(e, name, problems)
 		if err != nil {
@@ -109,19 +104,7 @@ func runImportLicenceTerms(e env, p parsed) error {
 }
 
 func runImportCounts(e env, p parsed) error {
-	if len(p.args) != 1 {
-		return usageError("import copyright-counts needs one FILE (- for standard input)")
-	}
-	agency, err := patronsAgency(p)
-	if err != nil {
-		return err
-	}
-	in, name, done, err := openArg(e, p.args[0])
-	if err != nil {
-		return err
-	}
-	defer done()
-	return withApp(e, p, func(a *app.App) error {
+	return importFileFor(e, p, "copyright-counts", func(a *app.App, agency ill.AgencyID, in io.Reader, name string) error {
 		res, err := a.ImportPriorCounts(e.ctx, ill.SystemActor(), agency, p.flag("format"), in)
 		printProblems(e, name, res.Problems)
 		if err != nil {
