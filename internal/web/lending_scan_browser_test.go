@@ -577,13 +577,15 @@ func tiffScan(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-// attach puts a file into a file input as a person choosing it would.
+// attach puts a file into a file input as a person choosing it would and
+// focuses the input, so that the next TabTo reaches that form's own
+// button whatever order the rows are in.
 func attach(b *testenv.Browser, sel, name, ctype string, data []byte) {
 	testenv.Eval[bool](b, fmt.Sprintf(`(function(){
   var bin = atob(%q), bytes = new Uint8Array(bin.length);
   for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
   var dt = new DataTransfer(); dt.items.add(new File([bytes], %q, {type: %q}));
-  var input = document.querySelector(%q); input.files = dt.files; return true; })()`,
+  var input = document.querySelector(%q); input.files = dt.files; input.focus(); return true; })()`,
 		base64.StdEncoding.EncodeToString(data), name, ctype, sel))
 }
 
