@@ -287,10 +287,3 @@ func (s *scene) checkEveryMessage(t *testing.T) {
 	}
 }
 
-// known marks a gap in the product that a flow found: the flow records it
-// in the test log instead of failing, so the gap stays visible (see the
-// report of issue 5) and the assertion is ready when it is closed.
-func known(t *testing.T, gap string, args ...any) {
-	t.Helper()
-	t.Logf("KNOWN GAP: "+gap, args...)
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"interlend/internal/directory"
 	"interlend/internal/ill"
 	"interlend/internal/store"
 )
@@ -156,6 +157,11 @@ func (a *App) perform(tx *store.Tx, actor ill.Actor, r *ill.Request, name ill.Ac
 		ch.data["reason"] = reason
 	}
 	a.prepareAction(r, def, params, ch)
+	if def.Name == ill.ActAcceptConditions {
+		if err := a.agreeByRetry(tx, r, ch); err != nil {
+			return err
+		}
+	}
 	return a.apply(tx, ch)
 }
 
@@ -193,6 +199,34 @@ func (a *App) prepareAction(r *ill.Request, def ill.ActionDef, p Params, ch *cha
 		ch.sends[i].params = p
 		ch.sends[i].accept = def.Name == ill.ActAcceptConditions
 	}
+}
+
+// agreeByRetry turns the acceptance of a lender's conditions into the
+// 2021 standard's form when the lender speaks 2021: its offer was a
+// RetryPossible, so the agreement is a Retry request carrying the
+// conditions (v1.2 partners get the ReShare Notification instead).
+func (a *App) agreeByRetry(tx *store.Tx, r *ill.Request, ch *change) error {
+	if r.Side != ill.Borrowing || r.Partner == "" || len(ch.sends) == 0 {
+		return nil
+	}
+	e, err := tx.Network().DirectoryEntry(r.Partner)
+	if ill.Is(err, ill.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if e.Endpoint.Version == directory.Version12 {
+		return nil
+	}
+	for i := range ch.sends {
+		if ch.sends[i].accept {
+			ch.sends[i].spec = ill.MessageSpec{Kind: ill.MsgRequest, RequestType: ill.RequestRetry}
+		}
+	}
+	// The answers to the Retry start afresh.
+	r.PartnerStatus = ""
+	return nil
 }
 
 // parseParams checks an action's inputs against its table entry.

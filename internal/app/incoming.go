@@ -126,6 +126,10 @@ func (a *App) receiveRequest(tx *store.Tx, to, from ill.AgencyID, m ill.Message,
 		return Confirmation{}, err
 	case m.RequestType == ill.RequestReminder:
 		return refuse(ErrUnrecognisedValue, fmt.Sprintf("requestingAgencyRequestId - Value = %q", m.RequesterRequestID)), nil
+	case m.RequestType == ill.RequestRetry && m.PreviousRequestID != "":
+		if conf, ok, err := a.receiveAgreement(tx, to, from, m, raw); ok || err != nil {
+			return conf, err
+		}
 	}
 	if m.Citation == nil || (m.Citation.DisplayTitle() == "" && m.Citation.OCLCNumber == "" && m.Citation.ISBN == "" && m.Citation.ISSN == "") {
 		return refuse(ErrUnrecognisedElem, "bibliographicInfo"), nil
@@ -160,6 +164,40 @@ func (a *App) receiveRequest(tx *store.Tx, to, from ill.AgencyID, m ill.Message,
 		}
 	}
 	return Confirmation{OK: true, Request: r.PublicID}, nil
+}
+
+// receiveAgreement takes a Retry about a request we answered with
+// conditions (2021: RetryPossible, MustMeetLoanCondition or
+// CostExceedsMaxCost) as the requester's agreement: the same lending
+// record goes on under the retry's id, ready to ship, instead of a second
+// request to decide again. ok is false when the retry is not such an
+// agreement (then it is a new request).
+func (a *App) receiveAgreement(tx *store.Tx, to, from ill.AgencyID, m ill.Message, raw string) (Confirmation, bool, error) {
+	prev, err := tx.Agency().LockLendingRequest(to, from, m.PreviousRequestID)
+	if ill.Is(err, ill.NotFound) {
+		return Confirmation{}, false, nil
+	}
+	if err != nil || prev.State != ill.LConditional {
+		return Confirmation{}, false, err
+	}
+	if len(prev.Conditions) > 0 && !sameConditions(prev.Conditions, m.Conditions) {
+		return Confirmation{}, false, nil
+	}
+	prev.PartnerRequestID = m.RequesterRequestID
+	conf, err := a.applyIncoming(tx, prev, from, ill.InAgree, m, raw)
+	return conf, true, err
+}
+
+func sameConditions(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !strings.EqualFold(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func (a *App) receiveRAM(tx *store.Tx, to, from ill.AgencyID, m ill.Message, raw string) (Confirmation, error) {
