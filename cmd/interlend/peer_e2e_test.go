@@ -286,4 +286,3 @@ func (s *scene) checkEveryMessage(t *testing.T) {
 		t.Errorf("only %d distinct documents checked: the flows did not run", n)
 	}
 }
-

@@ -3,7 +3,9 @@ package cli
 import (
 	"fmt"
 	"net"
+	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"interlend/internal/api"
@@ -31,6 +33,13 @@ func serveCommand() *command {
 func serve(e env, cfg config.Config, ready func(a *app.App) error) error {
 	ctx, stop := signal.NotifyContext(e.ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if path := e.getenv("INTERLEND_CPU_PROFILE"); path != "" {
+		stopProfile, err := startCPUProfile(fmt.Sprintf("%s.%d", path, os.Getpid()))
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	log := newLogger(cfg, e.stderr)
 	a, err := app.Open(ctx, cfg, app.Options{Logger: log})
 	if err != nil {
@@ -81,4 +90,19 @@ func dbKind(cfg config.Config) string {
 		return "postgres"
 	}
 	return "sqlite:" + cfg.SQLitePath()
+}
+
+// startCPUProfile writes a CPU profile of the whole run to path, for
+// developers measuring the server (INTERLEND_CPU_PROFILE=prefix; the
+// process id is appended so that several nodes can share the prefix).
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("INTERLEND_CPU_PROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("INTERLEND_CPU_PROFILE: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -123,6 +123,14 @@ func Start(tb testing.TB, env []string, args ...string) *Proc {
 		select {
 		case <-p.done:
 		default:
+			if os.Getenv("INTERLEND_CPU_PROFILE") != "" {
+				// A profiled process writes its profile on a clean stop.
+				_ = p.Cmd.Process.Signal(syscall.SIGTERM)
+				select {
+				case <-p.done:
+				case <-time.After(10 * time.Second):
+				}
+			}
 			_ = p.Cmd.Process.Kill()
 			<-p.done
 		}

@@ -37,13 +37,14 @@ func untranslated(body string, data []string) []string {
 			bad = append(bad, fmt.Sprintf("%s: missing catalog key %s", where, m))
 			return
 		}
-		rest := stripPseudo(s)
+		// Dates first: a known datum that happens to be a digit run of a
+		// date ("25") must not break the date apart before it is matched.
+		rest := dateTime.ReplaceAllString(stripPseudo(s), " ")
 		for _, d := range data {
 			if d != "" {
 				rest = strings.ReplaceAll(rest, d, " ")
 			}
 		}
-		rest = dateTime.ReplaceAllString(rest, " ")
 		if strings.IndexFunc(rest, unicode.IsLetter) >= 0 {
 			bad = append(bad, fmt.Sprintf("%s: %q", where, strings.Join(strings.Fields(s), " ")))
 		}
