@@ -38,7 +38,7 @@ func seedBorrowing(ctx context.Context, a *app.App, w *World) error {
 		}
 		return found[0].ID, nil
 	}
-	run := func() error { _, err := a.Jobs.RunDue(ctx); return err }
+	run := func() error { _, err := runDue(ctx, a); return err }
 	lend := func(id string, moves ...move) error {
 		lid := ""
 		for _, m := range moves {

@@ -56,7 +56,7 @@ func seedCopyright(ctx context.Context, a *app.App, w *World) error {
 		if err != nil {
 			return fmt.Errorf("copy %d: %w", i+1, err)
 		}
-		if _, err := a.Jobs.RunDue(ctx); err != nil {
+		if _, err := runDue(ctx, a); err != nil {
 			return err
 		}
 		last = append(last, r)
@@ -71,6 +71,6 @@ func seedCopyright(ctx context.Context, a *app.App, w *World) error {
 		Citation: ill.Citation{JournalTitle: "Library Hi Tech", ISSN: "0737-8831", ArticleTitle: "Discovery layers compared", PubDate: "2024", PublicationType: ill.PubArticle}}); err != nil {
 		return err
 	}
-	_, err := a.Jobs.RunDue(ctx)
+	_, err := runDue(ctx, a)
 	return err
 }

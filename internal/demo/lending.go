@@ -66,7 +66,7 @@ func seedLending(ctx context.Context, a *app.App, w *World) error {
 		if err != nil {
 			return fmt.Errorf("lending %s: %w", sc.state, err)
 		}
-		if _, err := a.Jobs.RunDue(ctx); err != nil {
+		if _, err := runDue(ctx, a); err != nil {
 			return err
 		}
 		lid, err := a.LendingIDFor(ctx, demoLender, demoBorrower, r.PublicID)
@@ -86,7 +86,7 @@ func seedLending(ctx context.Context, a *app.App, w *World) error {
 			if _, err := a.Perform(ctx, actor, id, m.action, m.params, 0); err != nil {
 				return fmt.Errorf("lending %s: %s: %w", sc.state, m.action, err)
 			}
-			if _, err := a.Jobs.RunDue(ctx); err != nil {
+			if _, err := runDue(ctx, a); err != nil {
 				return err
 			}
 		}

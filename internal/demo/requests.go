@@ -6,6 +6,7 @@ import (
 
 	"interlend/internal/app"
 	"interlend/internal/ill"
+	"interlend/internal/pdf"
 )
 
 func init() {
@@ -31,6 +32,7 @@ type move struct {
 	action ill.ActionName
 	params map[string]any
 	system bool // a timer's action, taken by the system
+	upload bool // ActDeliver by uploading a scan, as the copies page does
 }
 
 func b(a ill.ActionName) move                    { return move{action: a} }
@@ -78,7 +80,7 @@ var scenarios = []struct {
 	{"problem", ill.Loan, true, append(append([]move{}, toCheckedOut...), bp(ill.ActReportProblem, map[string]any{"note": "Water damage noticed at check-in."}))},
 	{"lender problem", ill.Loan, true, append(append([]move{}, toShipped...), lp(ill.ActReportProblem, map[string]any{"note": "Tracking shows the parcel returned to sender."}))},
 	{"completed loan", ill.Loan, true, append(append([]move{}, toCheckedOut...), b(ill.ActCheckIn), b(ill.ActShipReturn), l(ill.ActLendCheckIn))},
-	{"completed copy", ill.Copy, true, []move{l(ill.ActWillSupply), lp(ill.ActDeliver, map[string]any{"deliveryUrl": "https://exsup.example/files/demo-article.pdf"})}},
+	{"completed copy", ill.Copy, true, []move{l(ill.ActWillSupply), {lender: true, action: ill.ActDeliver, upload: true}}},
 	{"cancelled", ill.Loan, true, []move{b(ill.ActRequestCancel), l(ill.ActAcceptCancel)}},
 }
 
@@ -105,7 +107,7 @@ func seedRequests(ctx context.Context, a *app.App, w *World) error {
 		if err != nil {
 			return fmt.Errorf("scenario %s: %w", sc.name, err)
 		}
-		if _, err := a.Jobs.RunDue(ctx); err != nil {
+		if _, err := runDue(ctx, a); err != nil {
 			return err
 		}
 		lendingID := ""
@@ -124,13 +126,43 @@ func seedRequests(ctx context.Context, a *app.App, w *World) error {
 				actor = ill.SystemActor()
 				actor.Agency = ag
 			}
-			if _, err := a.Perform(ctx, actor, id, m.action, m.params, 0); err != nil {
+			if m.upload {
+				if err := deliverDemoScan(ctx, a, actor, id); err != nil {
+					return fmt.Errorf("scenario %s: %w", sc.name, err)
+				}
+			} else if _, err := a.Perform(ctx, actor, id, m.action, m.params, 0); err != nil {
 				return fmt.Errorf("scenario %s: %s: %w", sc.name, m.action, err)
 			}
-			if _, err := a.Jobs.RunDue(ctx); err != nil {
+			if _, err := runDue(ctx, a); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// deliverDemoScan delivers a copy request with a one-page scan, through
+// the same upload the lending desk's copies page uses, so that the
+// borrowing library fetches a real file by its expiring link.
+func deliverDemoScan(ctx context.Context, a *app.App, actor ill.Actor, id string) error {
+	scan, err := pdf.NoticePDF(pdf.Notice{Title: "Demo article scan", Paragraphs: []string{"This page stands for the scanned article of a demo copy request."}})
+	if err != nil {
+		return err
+	}
+	_, err = a.DeliverCopy(ctx, actor, id, app.CopyUpload{Pages: []app.CopyPage{{Name: "article.pdf", ContentType: "application/pdf", Data: scan}}})
+	return err
+}
+
+// runDue runs the jobs the seeding made, except fetches of delivered
+// files: the borrowing library fetches those from this server by HTTP,
+// which answers only once the demo is seeded, so the worker does them
+// then.
+func runDue(ctx context.Context, a *app.App) (int, error) {
+	var kinds []string
+	for _, k := range a.Jobs.Kinds() {
+		if k != app.KindDeliveryFetch {
+			kinds = append(kinds, k)
+		}
+	}
+	return a.Jobs.RunDue(ctx, kinds...)
 }
