@@ -275,39 +275,45 @@ func (a *App) EnterLendingRequest(ctx context.Context, actor ill.Actor, n NewLen
 		return nil, err
 	}
 	var out *ill.Request
-	err := a.write(ctx, func(tx *store.Tx) error {
-		key := n.BorrowerRequestID
-		if key == "" {
-			key = n.ExternalNumber
-		}
-		if key == "" {
-			var b [5]byte
-			_, _ = rand.Read(b[:])
-			key = fmt.Sprintf("HAND-%s-%X", tx.Now().UTC().Format("20060102"), b)
-		}
-		if old, err := tx.Agency().GetLendingRequest(actor.Agency, n.Borrower, key); err == nil {
-			return ill.E(ill.Conflict, fmt.Sprintf("%s's request %s was entered before, as %s", n.Borrower, key, old.PublicID))
-		} else if !ill.Is(err, ill.NotFound) {
-			return err
-		}
-		r := &ill.Request{Side: ill.Lending, State: ill.LNew, Partner: n.Borrower, PartnerRequestID: key, Citation: n.Citation,
-			ServiceType: n.ServiceType, ServiceLevel: n.ServiceLevel, NeedBefore: n.NeedBefore, MaxCost: n.MaxCost, DeliveryAddr: n.DeliveryAddr,
-			NoteToPartner: n.Note, Protocol: ProtocolOffSystem, ExternalSystem: n.ExternalSystem, ExternalNumber: n.ExternalNumber}
-		if err := tx.Agency().CreateRequest(actor.Agency, r); err != nil {
-			return err
-		}
-		if err := a.event(tx, r, actor, "submitted", "enter_by_hand", map[string]any{"externalSystem": n.ExternalSystem, "borrower": string(n.Borrower)}, 0); err != nil {
-			return err
-		}
-		for _, step := range lendingIntake {
-			if err := step(a, tx, r); err != nil {
-				return err
-			}
-		}
-		out = r
-		return nil
+	err := a.write(ctx, func(tx *store.Tx) (err error) {
+		out, err = a.enterLending(tx, actor, actor.Agency, n)
+		return err
 	})
 	return out, err
+}
+
+// enterLending stores a validated off-system lending request of agency
+// in the new queue.
+func (a *App) enterLending(tx *store.Tx, actor ill.Actor, agency ill.AgencyID, n NewLendingRequest) (*ill.Request, error) {
+	key := n.BorrowerRequestID
+	if key == "" {
+		key = n.ExternalNumber
+	}
+	if key == "" {
+		var b [5]byte
+		_, _ = rand.Read(b[:])
+		key = fmt.Sprintf("HAND-%s-%X", tx.Now().UTC().Format("20060102"), b)
+	}
+	if old, err := tx.Agency().GetLendingRequest(agency, n.Borrower, key); err == nil {
+		return nil, ill.E(ill.Conflict, fmt.Sprintf("%s's request %s was entered before, as %s", n.Borrower, key, old.PublicID))
+	} else if !ill.Is(err, ill.NotFound) {
+		return nil, err
+	}
+	r := &ill.Request{Side: ill.Lending, State: ill.LNew, Partner: n.Borrower, PartnerRequestID: key, Citation: n.Citation,
+		ServiceType: n.ServiceType, ServiceLevel: n.ServiceLevel, NeedBefore: n.NeedBefore, MaxCost: n.MaxCost, DeliveryAddr: n.DeliveryAddr,
+		NoteToPartner: n.Note, Protocol: ProtocolOffSystem, ExternalSystem: n.ExternalSystem, ExternalNumber: n.ExternalNumber}
+	if err := tx.Agency().CreateRequest(agency, r); err != nil {
+		return nil, err
+	}
+	if err := a.event(tx, r, actor, "submitted", "enter_by_hand", map[string]any{"externalSystem": n.ExternalSystem, "borrower": string(n.Borrower)}, 0); err != nil {
+		return nil, err
+	}
+	for _, step := range lendingIntake {
+		if err := step(a, tx, r); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
 // LendingView is a lending request's detail for the desk.

@@ -59,7 +59,7 @@ func (a *App) send(tx *store.Tx, r *ill.Request, o outgoing) (int64, error) {
 		return 0, err
 	}
 	if sm.Delivery == store.DeliveryRecorded {
-		return sm.ID, nil
+		return sm.ID, a.mailPartner(tx, r, *m)
 	}
 	jobID, err := tx.System().EnqueueJob(store.NewJob{
 		Kind: KindSend, Agency: r.Agency, Ref: r.PublicID,

@@ -358,9 +358,7 @@ func (h *Handler) lendingNew(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	n := app.NewLendingRequest{Borrower: ill.AgencyID(strings.ToUpper(strings.TrimSpace(f.Get("borrower")))), BorrowerRequestID: f.Get("borrowerRequestId"),
-		Citation: ill.Citation{Title: f.Get("title"), Author: f.Get("author"), ArticleTitle: f.Get("articleTitle"), ISBN: f.Get("isbn"), ISSN: f.Get("issn"),
-			OCLCNumber: f.Get("oclc"), Volume: f.Get("volume"), Issue: f.Get("issue"), Pages: f.Get("pages"), PubDate: f.Get("pubDate"), Edition: f.Get("edition")},
-		ServiceType: ill.ServiceType(f.Get("serviceType")), ServiceLevel: f.Get("serviceLevel"), Note: f.Get("note"),
+		Citation: citationFromForm(f), ServiceType: ill.ServiceType(f.Get("serviceType")), ServiceLevel: f.Get("serviceLevel"), Note: f.Get("note"),
 		ExternalSystem: f.Get("externalSystem"), ExternalNumber: f.Get("externalNumber")}
 	if nb := strings.TrimSpace(f.Get("needBefore")); nb != "" {
 		t, err := time.Parse("2006-01-02", nb)
