@@ -77,6 +77,9 @@ func may(actor ill.Actor, def ill.ActionDef) bool {
 func availableFor(actor ill.Actor, r *ill.Request) []ill.ActionDef {
 	var out []ill.ActionDef
 	for _, def := range ill.WorkflowFor(r.Side).Available(r.State, actor.Kind, r.ServiceType) {
+		if offSystemOnly[def.Name] && r.Protocol != ProtocolOffSystem {
+			continue
+		}
 		if may(actor, def) && (r.Partner != "" || def.Sends.IsZero() || r.Side == ill.Borrowing && def.Name == ill.ActSend) {
 			out = append(out, def)
 		}
@@ -147,6 +150,9 @@ func (a *App) perform(tx *store.Tx, actor ill.Actor, r *ill.Request, name ill.Ac
 	params, err := parseParams(def, raw)
 	if err != nil {
 		return err
+	}
+	if def.Name == ill.ActRecordLender {
+		return a.recordLender(tx, actor, r, params)
 	}
 	ch := &change{req: r, wf: wf, target: def.To, next: def.Next, actor: actor, event: def.EventType(), name: string(def.Name),
 		effects: def.Effects, sends: sendsOf(r, def.Sends), params: params, expect: version, data: map[string]any{}}

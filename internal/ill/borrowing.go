@@ -95,6 +95,9 @@ const (
 	ActResponseTimeout  ActionName = "response_timeout"
 	ActPickupExpire     ActionName = "pickup_expire"
 	ActPatronOverdue    ActionName = "patron_overdue"
+	// ActRecordLender records, for a request tracked in another system
+	// (off-system), what the lender did there, as if its message had come.
+	ActRecordLender ActionName = "record_lender"
 )
 
 // borrowingActive are states in which the request is at a lender, before shipment.
@@ -178,6 +181,10 @@ var BorrowingWorkflow = &Workflow{
 		{Side: Borrowing, Name: ActResolveProblem, Actors: staff, Perm: PermBorrowAct, From: []State{BProblem}, To: Previous, Effects: []Effect{EffClearAttention}, Params: []Param{{Name: "note", Kind: "text"}}, Event: "problem_resolved"},
 		{Side: Borrowing, Name: ActCloseLost, Actors: staff, Perm: PermFees, From: []State{BProblem}, To: BCompleted, Effects: []Effect{EffReplacementCost, EffCancelTimers}, Params: []Param{{Name: "note", Kind: "text"}}, Event: "closed"},
 		// Conversation.
+		// Off-system requests only (the app offers it when the request's
+		// protocol is off-system): the lender's answer, recorded by hand,
+		// goes through the incoming rules as its message would.
+		{Side: Borrowing, Name: ActRecordLender, Actors: staff, Perm: PermBorrowAct, From: []State{BSent, BAnswered, BConditional, BRetryOffered, BCancelRequested, BShipped, BReceived, BAwaitingPickup, BPickupExpired, BCheckedOut, BRenewRequested, BOverdue, BRecalled, BReturned, BReturnShipped, BProblem}, To: Stay, Params: []Param{{Name: "status", Kind: "choice", Required: true, Choices: LenderAnswers}, {Name: "dueDate", Kind: "date"}, {Name: "reason", Kind: "text"}, {Name: "courier", Kind: "text"}, {Name: "trackingId", Kind: "text"}, {Name: "deliveryUrl", Kind: "text"}, {Name: "note", Kind: "text"}}, Event: "external_update"},
 		{Side: Borrowing, Name: ActStatusRequest, Actors: staffSystem, Perm: PermBorrowAct, From: []State{BSent, BAnswered, BConditional, BCancelRequested, BShipped, BReceived, BAwaitingPickup, BPickupExpired, BCheckedOut, BRenewRequested, BOverdue, BRecalled, BReturned, BReturnShipped, BProblem}, To: Stay, Sends: ram(ActionStatusRequest)},
 		{Side: Borrowing, Name: ActSendReminder, Actors: staffSystem, Perm: PermBorrowAct, From: []State{BSent}, To: Stay, Sends: sendReminder},
 		{Side: Borrowing, Name: ActNoteToPartner, Actors: staff, Perm: PermBorrowAct, From: []State{BSent, BAnswered, BConditional, BRetryOffered, BCancelRequested, BShipped, BReceived, BAwaitingPickup, BPickupExpired, BCheckedOut, BRenewRequested, BOverdue, BRecalled, BReturned, BReturnShipped, BProblem}, To: Stay, Sends: ram(ActionNotification), Params: []Param{{Name: "note", Kind: "text", Required: true}}, Event: "note_sent"},
@@ -242,3 +249,14 @@ var BorrowingWorkflow = &Workflow{
 		{Side: Borrowing, Event: InNote, Outcome: Transition, To: Stay, Effects: []Effect{EffUnread}, Record: "note_received"},
 	},
 }
+
+// LenderAnswers are what staff may record a lender did for an off-system
+// request: ISO 18626 statuses, and the two answers to a renewal.
+var LenderAnswers = []string{StatusExpectToSupply, StatusWillSupply, StatusLoaned, StatusCopyCompleted, StatusUnfilled, StatusRetryPossible,
+	StatusOverdue, StatusRecalled, StatusLoanCompleted, StatusCompletedWithoutReturn, StatusCancelled, LenderRenewGranted, LenderRenewRefused}
+
+// The renewal answers of LenderAnswers.
+const (
+	LenderRenewGranted = "RenewGranted"
+	LenderRenewRefused = "RenewRefused"
+)
