@@ -59,7 +59,10 @@ func (a *App) send(tx *store.Tx, r *ill.Request, o outgoing) (int64, error) {
 		return 0, err
 	}
 	if sm.Delivery == store.DeliveryRecorded {
-		return sm.ID, a.mailPartner(tx, r, *m)
+		if err := a.mailPartner(tx, r, *m); err != nil {
+			return 0, err
+		}
+		return sm.ID, a.mailLender(tx, r, *m)
 	}
 	jobID, err := tx.System().EnqueueJob(store.NewJob{
 		Kind: KindSend, Agency: r.Agency, Ref: r.PublicID,

@@ -6,10 +6,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"interlend/internal/app"
 	"interlend/internal/apptest"
+	"interlend/internal/config"
+	"interlend/internal/directory"
 	"interlend/internal/ill"
+	"interlend/internal/mail/mailtest"
 	"interlend/internal/store"
 	"interlend/internal/testenv"
 )
@@ -165,4 +169,60 @@ func TestBrowserOffSystemBorrowing(t *testing.T) {
 	wait(proto.PublicID, ill.BCompleted)
 	wait(off.PublicID, ill.BCompleted)
 	same("completed")
+}
+
+// TestEmailOnlyLender: a request placed by email with a lender that has
+// no ISO 18626 endpoint: the request and, later, our ShippedReturn with
+// its tracking number are emailed to the lender's lending contact in the
+// directory (in-process SMTP server); the lender's answers are recorded
+// by hand in between.
+func TestEmailOnlyLender(t *testing.T) {
+	t.Parallel()
+	smtp := mailtest.Start(t)
+	w := apptest.New(t, apptest.Options{Workers: 2, Config: func(c *config.Config) { smtp.Configure(c) }})
+	w.Agency(t, "US-EXA", "Aye Library")
+	u := w.User(t, "a@example.edu", ill.Grant{Agency: "US-EXA", Role: ill.RoleManager})
+	desk := app.ActorFor(u, "US-EXA")
+	ctx := context.Background()
+	const lend = "lending@postal.example"
+	if _, err := w.App.PutDirectoryEntry(ctx, ill.SystemActor(), directory.Entry{ID: "US-POST", Name: "Postal Library",
+		Contacts: []directory.Contact{{Role: "billing", Email: "bills@postal.example"}, {Role: "lending", Name: "Lending desk", Email: lend}}}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := w.App.CreateRequest(ctx, desk, app.NewRequest{Citation: ill.Citation{Title: "Mailed Book", Author: "Post, A.", ISBN: "9780306406157"},
+		Lenders: []app.RotaChoice{{Lender: "US-POST", Reason: "email only"}}, Send: true, ExternalSystem: app.EmailSystem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := smtp.WaitMatch(t, "the request by email", 1, 20*time.Second, func(m mailtest.Message) bool { return m.SentTo(lend) })[0]
+	for _, want := range []string{"We ask you to lend us:", "Title: Mailed Book", "ISBN: 9780306406157", r.PublicID, "Aye Library (US-EXA)"} {
+		if !strings.Contains(m.Text+m.Subject, want) {
+			t.Errorf("request email lacks %q:\n%s\n%s", want, m.Subject, m.Text)
+		}
+	}
+	steps := []struct {
+		a ill.ActionName
+		p map[string]any
+	}{
+		{ill.ActRecordLender, map[string]any{"status": ill.StatusLoaned, "dueDate": "2026-12-31"}},
+		{ill.ActReceive, map[string]any{"barcode": "3900077"}},
+		{ill.ActCheckOut, nil}, {ill.ActCheckIn, nil},
+		{ill.ActShipReturn, map[string]any{"courier": "USPS", "trackingId": "9400100000000000000000"}},
+	}
+	for _, s := range steps {
+		if _, err := w.App.Perform(ctx, desk, r.PublicID, s.a, s.p, 0); err != nil {
+			t.Fatalf("%s: %v", s.a, err)
+		}
+	}
+	m = smtp.WaitMatch(t, "the return by email", 1, 20*time.Second, func(m mailtest.Message) bool {
+		return m.SentTo(lend) && strings.Contains(m.Text, "We have sent the item back to you.")
+	})[0]
+	if !strings.Contains(m.Text, "USPS 9400100000000000000000") {
+		t.Errorf("return email lacks the tracking number:\n%s", m.Text)
+	}
+	for _, got := range smtp.Messages() {
+		if got.SentTo("bills@postal.example") {
+			t.Error("an email went to the billing contact")
+		}
+	}
 }
