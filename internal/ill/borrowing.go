@@ -1,5 +1,10 @@
 package ill
 
+import (
+	"slices"
+	"strings"
+)
+
 // Borrowing states.
 const (
 	BValidated       State = "validated"          // ready to be routed and sent
@@ -150,7 +155,7 @@ var BorrowingWorkflow = &Workflow{
 		{Side: Borrowing, Name: ActToCopyright, Actors: staffSystem, Perm: PermCopyright, From: []State{BValidated, BReview}, To: BAwaitingCopyr, Params: []Param{{Name: "note", Kind: "text"}}, Event: "to_review"},
 		{Side: Borrowing, Name: ActAskPatron, Actors: staff, Perm: PermBorrowAct, From: []State{BReview, BValidated, BConditional, BRetryOffered, BEndOfRota}, To: BAwaitingPatron, Effects: []Effect{EffNotifyPatron}, Params: []Param{{Name: "note", Kind: "text", Required: true}}},
 		{Side: Borrowing, Name: ActPatronReply, Actors: staffPatron, Perm: PermBorrowAct, From: []State{BAwaitingPatron}, To: Previous, Params: []Param{{Name: "note", Kind: "text"}}},
-		{Side: Borrowing, Name: ActCopyrightClear, Actors: staff, Perm: PermCopyright, From: []State{BAwaitingCopyr}, To: BValidated, Params: []Param{{Name: "decision", Kind: "choice", Required: true, Choices: []string{"royalty", "licence", "purchase"}}, {Name: "note", Kind: "text"}}},
+		{Side: Borrowing, Name: ActCopyrightClear, Actors: staffSystem, Perm: PermCopyright, From: []State{BAwaitingCopyr}, To: BValidated, Params: []Param{{Name: "decision", Kind: "choice", Required: true, Choices: []string{"royalty", "licence", "purchase"}}, {Name: "note", Kind: "text"}}},
 		{Side: Borrowing, Name: ActCopyrightDeny, Actors: staff, Perm: PermCopyright, From: []State{BAwaitingCopyr}, To: BCancelled, Effects: []Effect{EffNotifyPatron, EffCancelTimers}, Params: []Param{{Name: "note", Kind: "text", Required: true}}},
 		// Answers from the lender that need a decision.
 		{Side: Borrowing, Name: ActAcceptConditions, Actors: staffPatron, Perm: PermFees, From: []State{BConditional}, To: BAnswered, Sends: MessageSpec{Kind: MsgRAM, Action: ActionNotification}, Effects: []Effect{EffAcceptCost, EffClearAttention}, Event: "conditions_accepted", Shortcut: "y"},
@@ -260,3 +265,30 @@ const (
 	LenderRenewGranted = "RenewGranted"
 	LenderRenewRefused = "RenewRefused"
 )
+
+// RecordedAnswerTargets lists the states a lender's answer recorded by
+// hand (ActRecordLender, whose own To is Stay) may lead to: those the
+// status, cancel and renewal rules lead to from any of the states from,
+// staying put included (a flagged or recorded-only answer changes nothing).
+func RecordedAnswerTargets(w *Workflow, from []State) []State {
+	out := append([]State(nil), from...)
+	add := func(s State) {
+		if s != Stay && s != Previous && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	for _, r := range w.Incoming {
+		ev := string(r.Event)
+		if !strings.HasPrefix(ev, "status:") && !strings.HasPrefix(ev, "cancel:") && !strings.HasPrefix(ev, "renew:") && r.Event != InConditions {
+			continue
+		}
+		if r.Outcome != Transition || len(r.From) > 0 && !slices.ContainsFunc(r.From, func(s State) bool { return slices.Contains(from, s) }) {
+			continue
+		}
+		add(r.To)
+		for _, n := range r.Next {
+			add(n)
+		}
+	}
+	return out
+}

@@ -370,3 +370,36 @@ func (c *Client) Upload(path, contentType string, body []byte, out any) *APIErro
 	}
 	return nil
 }
+
+// PostForm sends a web form (not the JSON API) with the session's CSRF
+// token and returns the status and the page.
+func (c *Client) PostForm(path string, form url.Values) (int, string, error) {
+	req, err := http.NewRequest(http.MethodPost, c.base()+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return 0, "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-CSRF-Token", c.csrf)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// GetPage fetches a web page with the session.
+func (c *Client) GetPage(path string) (int, string, error) {
+	resp, err := c.hc.Get(c.base() + path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// StaffEmail is the login of the manager of lib in a test network (the
+// password is Password).
+func StaffEmail(lib ill.AgencyID) string { return staffEmail(lib) }

@@ -236,12 +236,33 @@ func (nd *Node) Procs() []*testenv.Proc {
 	return append([]*testenv.Proc(nil), nd.procs...)
 }
 
-// WaitReady waits for every running serve process of the node.
+// WaitReady waits for every running serve process of the node. A process
+// that could not listen because its port was taken meanwhile (FreeAddr
+// hands out a port that another test may grab before the process binds
+// it) starts again on another port, behind the same tap.
 func (nd *Node) WaitReady() {
 	nd.tb.Helper()
-	for _, p := range nd.Procs() {
-		if !p.Exited() {
-			p.WaitReady(60 * time.Second)
+	for i, p := range nd.Procs() {
+		for attempt := 0; ; attempt++ {
+			if p.Exited() && !p.PortTaken() {
+				break // stopped or killed by the test
+			}
+			_, err := p.TryReady(60 * time.Second)
+			if err == nil {
+				break
+			}
+			if !p.PortTaken() || attempt == 4 {
+				nd.tb.Fatalf("node %s: %v", nd.Spec.Name, err)
+			}
+			nd.mu.Lock()
+			nd.addrs[i] = testenv.FreeAddr(nd.tb)
+			ups := make([]string, len(nd.addrs))
+			for j, a := range nd.addrs {
+				ups[j] = "http://" + a
+			}
+			nd.mu.Unlock()
+			nd.Tap.SetUpstreams(ups...)
+			p = nd.StartReplica(i)
 		}
 	}
 }
@@ -307,4 +328,16 @@ func (nd *Node) MoveTimers(tb testing.TB, ref string, action ill.ActionName) int
 		tb.Fatalf("move %s's timers: %v", nd.Spec.Name, err)
 	}
 	return n
+}
+
+// CLI runs an interlend command against the node's database and data
+// folder (while it serves: SQLite in WAL mode and PostgreSQL both allow
+// it) and fails the test when it exits with an error.
+func (nd *Node) CLI(tb testing.TB, args ...string) string {
+	tb.Helper()
+	code, out, errOut := testenv.Run(tb, nil, append(args, nd.args...)...)
+	if code != 0 {
+		tb.Fatalf("node %s: interlend %s: exit %d\n%s%s", nd.Spec.Name, strings.Join(args, " "), code, out, errOut)
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package testenv
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -145,6 +146,19 @@ func Start(tb testing.TB, env []string, args ...string) *Proc {
 // deadline passes; it returns how long that took.
 func (p *Proc) WaitReady(deadline time.Duration) time.Duration {
 	p.tb.Helper()
+	took, err := p.TryReady(deadline)
+	if err != nil {
+		p.tb.Fatal(err)
+	}
+	return took
+}
+
+// ErrExited is TryReady's error when the process ended before it was ready.
+var ErrExited = errors.New("interlend exited before it was ready")
+
+// TryReady is WaitReady returning its failure (wrapping ErrExited when
+// the process ended) instead of failing the test.
+func (p *Proc) TryReady(deadline time.Duration) (time.Duration, error) {
 	start := time.Now()
 	c := &http.Client{Timeout: time.Second}
 	for {
@@ -152,19 +166,25 @@ func (p *Proc) WaitReady(deadline time.Duration) time.Duration {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return time.Since(start)
+				return time.Since(start), nil
 			}
 		}
 		select {
 		case <-p.done:
-			p.tb.Fatalf("interlend exited before it was ready:\n%s", p.Stderr)
+			return 0, fmt.Errorf("%w:\n%s", ErrExited, p.Stderr)
 		default:
 		}
 		if time.Since(start) > deadline {
-			p.tb.Fatalf("interlend not ready after %s:\n%s", deadline, p.Stderr)
+			return 0, fmt.Errorf("interlend not ready after %s:\n%s", deadline, p.Stderr)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// PortTaken says the process ended because its address was in use (a
+// port FreeAddr handed out was taken by another process meanwhile).
+func (p *Proc) PortTaken() bool {
+	return p.Exited() && strings.Contains(p.Stderr.String(), "address already in use")
 }
 
 // Stop sends SIGTERM and waits for a clean exit.

@@ -291,6 +291,24 @@ func (b *Browser) Focused() string {
 	return run(b, "read focus", chromedp.Evaluate[string](focusedName))
 }
 
+// WaitFocused waits until the focused element's description (see
+// Focused) starts with prefix: autofocus lands a moment after the page
+// has loaded, and keys pressed before it go to the body.
+func (b *Browser) WaitFocused(prefix string) {
+	b.tb.Helper()
+	deadline := time.Now().Add(BrowserTimeout)
+	for {
+		f := b.Focused()
+		if strings.HasPrefix(f, prefix) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.tb.Fatalf("browser: focus is on %q after %s, want %q… (on %s)", f, BrowserTimeout, prefix, b.Path())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // TabTo presses Tab (or Shift+Tab with back) until the focused element's
 // accessible name contains name, and fails after 150 presses.
 func (b *Browser) TabTo(name string, back ...bool) {

@@ -38,6 +38,7 @@ func TestBrowserLendingDeskByKeyboard(t *testing.T) {
 	}
 	b.Axe()
 	// The list has focus: x selects the first, j moves, x the second.
+	b.WaitFocused("input: Select")
 	b.Press("x", "j", "x", "b")
 	if f := b.Focused(); !strings.HasPrefix(f, "select: Action") {
 		t.Fatalf("b focused %q, want the batch action", f)
@@ -64,6 +65,7 @@ func TestBrowserLendingDeskByKeyboard(t *testing.T) {
 	if got := b.Location(); !strings.HasSuffix(got, "queue=pull_slips") {
 		t.Fatalf("2 went to %s", got)
 	}
+	b.WaitFocused("input: Select")
 	b.AndWait(func() { b.Press("o") })
 	id := strings.TrimPrefix(b.Path(), "/requests/")
 	b.WaitVisible(".lending-panel")
