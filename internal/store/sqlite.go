@@ -88,6 +88,10 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	return db, nil
 }
 
+// quickCheckMaxBytes is the largest database file checked page by page
+// at open.
+const quickCheckMaxBytes = 256 << 20
+
 // checkSQLiteFile opens the file read-only and reads its header and schema
 // version. It writes nothing.
 func checkSQLiteFile(ctx context.Context, path string) error {
@@ -102,6 +106,12 @@ func checkSQLiteFile(ctx context.Context, path string) error {
 	var n int
 	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
 		return sqliteOpenError(path, err)
+	}
+	// quick_check reads every page: seconds on a multi-gigabyte file at
+	// each start. Large databases get the header and schema check only
+	// (SQLite still refuses a corrupt page when it is read).
+	if fi, err := os.Stat(path); err == nil && fi.Size() > quickCheckMaxBytes {
+		return nil
 	}
 	var ok string
 	if err := db.QueryRowContext(ctx, "PRAGMA quick_check(1)").Scan(&ok); err != nil || ok != "ok" {
