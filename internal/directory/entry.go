@@ -159,6 +159,9 @@ type Policy struct {
 type Charge struct {
 	Service ServiceType `json:"service"`
 	Amount  Money       `json:"amount"`
+	// International is the price for a borrower in another country (as
+	// on SHARES-style cards); zero means Amount for everyone.
+	International Money `json:"international,omitzero"`
 }
 
 // Agreement is a library's membership of a group and its terms.

@@ -315,8 +315,16 @@ func dirEntryFromForm(form url.Values, prev directory.Entry, isNew bool) (direct
 		}
 		return out
 	}
+	prevCharges := pol.Charges
 	pol.Charges = charges(get("loan_charge"), "", "loan_charge")
 	pol.Charges = append(pol.Charges, charges("", get("copy_charge"), "copy_charge")...)
+	for i := range pol.Charges { // the form does not edit international prices (docs/billing.md): keep them
+		for _, c := range prevCharges {
+			if c.Service == pol.Charges[i].Service {
+				pol.Charges[i].International = c.International
+			}
+		}
+	}
 	pol.Agreements = nil
 	for _, l := range splitLines(form.Get("agreements")) {
 		parts := strings.Split(l, "|")

@@ -109,6 +109,9 @@ type patronView struct {
 	Active    []store.PatronBlock
 	Lifted    []store.PatronBlock
 	CanManage bool
+	// Escalations are the patron's overdue loans being escalated
+	// (routes_billing.go).
+	Escalations []app.EscalationView
 	// Form values shown again after a mistake.
 	Reason, Notes, Account string
 }
@@ -138,6 +141,9 @@ func (h *Handler) patronsShow(w http.ResponseWriter, r *http.Request, status int
 		} else {
 			v.Lifted = append(v.Lifted, b)
 		}
+	}
+	if v.Escalations, err = h.app.PatronEscalations(r.Context(), actor, id); err != nil {
+		return err
 	}
 	if form != nil {
 		v.Reason, v.Notes, v.Account = form.Get("reason"), form.Get("notes"), form.Get("account")
