@@ -225,14 +225,17 @@ func benchLookups(e env, a *app.App, sample []*marc.Holding, queries int) error 
 			return len(hs), err
 		}},
 	}
-	fmt.Fprintf(e.stdout, "%-46s %8s %10s %10s %10s %8s\n", "lookup", "n", "p50", "p99", "max", "hits")
+	fmt.Fprintf(e.stdout, "%-46s %8s %10s %10s %10s %8s %10s\n", "lookup", "n", "p50", "p99", "max", "hits", "cpu/op")
 	for _, k := range kinds {
 		var lat []time.Duration
+		var cpu time.Duration // this process's CPU time over the measured lookups
 		hits := 0
 		for i, h := range sample {
+			cpu0 := processCPU()
 			start := time.Now()
 			got, err := k.run(h)
 			d := time.Since(start)
+			dc := processCPU() - cpu0
 			if err != nil {
 				return fmt.Errorf("bench %s: %w", k.name, err)
 			}
@@ -243,6 +246,7 @@ func benchLookups(e env, a *app.App, sample []*marc.Holding, queries int) error 
 				hits++
 			}
 			lat = append(lat, d)
+			cpu += dc
 			if len(lat) >= queries {
 				break
 			}
@@ -253,7 +257,8 @@ func benchLookups(e env, a *app.App, sample []*marc.Holding, queries int) error 
 		}
 		slices.Sort(lat)
 		q := func(f float64) time.Duration { return lat[min(len(lat)-1, int(f*float64(len(lat))))] }
-		fmt.Fprintf(e.stdout, "%-46s %8d %10s %10s %10s %8d\n", k.name, len(lat), q(.5).Round(time.Microsecond), q(.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond), hits)
+		fmt.Fprintf(e.stdout, "%-46s %8d %10s %10s %10s %8d %10s\n", k.name, len(lat), q(.5).Round(time.Microsecond), q(.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond), hits,
+			(cpu / time.Duration(len(lat))).Round(time.Microsecond))
 	}
 	return benchSizes(e.ctx, e, a)
 }

@@ -1,9 +1,7 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -171,61 +169,6 @@ func writeRates(out io.Writer, rs []routing.Rate) error {
 	return w.Flush()
 }
 
-// readRates reads a rates CSV: a header naming from, to, rate and on
-// (source optional), in any order. Every line is checked before anything
-// is stored; the errors name their lines.
-func readRates(in io.Reader) ([]routing.Rate, error) {
-	cr := csv.NewReader(in)
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	head, err := cr.Read()
-	if err != nil {
-		return nil, fmt.Errorf("rates: no header line (from,to,rate,on): %w", err)
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
-	}
-	var missing []string
-	for _, need := range []string{"from", "to", "rate", "on"} {
-		if _, ok := col[need]; !ok {
-			missing = append(missing, need)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("rates: the header lacks the column(s) %s (want from,to,rate,on[,source])", strings.Join(missing, ", "))
-	}
-	get := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-	var out []routing.Rate
-	var errs []error
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("line %d: %w", line, err))
-			continue
-		}
-		d, err := calendar.ParseDate(get(rec, "on"))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("line %d: date %q: want YYYY-MM-DD", line, get(rec, "on")))
-			continue
-		}
-		r := routing.Rate{From: get(rec, "from"), To: get(rec, "to"), Value: get(rec, "rate"), On: d, Source: get(rec, "source")}
-		if err := r.Validate(); err != nil {
-			errs = append(errs, fmt.Errorf("line %d: %w", line, err))
-			continue
-		}
-		out = append(out, r)
-	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("rates: nothing stored:\n%w", errors.Join(errs...))
-	}
-	return out, nil
-}
+// readRates reads a rates CSV (routing.ReadRatesCSV: the web page reads
+// the same files).
+func readRates(in io.Reader) ([]routing.Rate, error) { return routing.ReadRatesCSV(in) }

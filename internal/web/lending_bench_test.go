@@ -68,45 +68,29 @@ func benchLendingDesk(b *testing.B, e store.Engine) {
 	states := []ill.State{ill.LNew, ill.LAwaitingSlip, ill.LPulled, ill.LNotOnShelf, ill.LAwaitingShip, ill.LAwaitingScan, ill.LShipped,
 		ill.LOnLoan, ill.LOverdue, ill.LReturnReceived, ill.LConditional, ill.LCancelRequested, ill.LProblem, ill.LRenewRequested}
 	levels := []string{"", "Normal", "Rush", "Urgent", "Express"}
-	const batch = 5_000
-	for from := 0; from < benchTotal; from += batch {
-		err := w.App.DB.Transact(context.Background(), func(tx *store.Tx) error {
-			for i := from; i < from+batch; i++ {
-				r := &ill.Request{Side: ill.Lending, State: ill.LCompleted, ServiceType: ill.Loan, Partner: benchOther,
-					PartnerRequestID: fmt.Sprintf("B%07d", i), Citation: ill.Citation{Title: fmt.Sprintf("Bench title %d of the lending desk", i), Author: "Author, Bench"},
-					ServiceLevel: levels[i%len(levels)]}
-				ag := benchLender
-				switch {
-				case i < benchOpen:
-					r.State = states[i%len(states)]
-					if i%7 != 0 {
-						r.NeedBefore = apptest.Start.AddDate(0, 0, i%60)
-					}
-					r.UnreadMessages = i % 10 / 9
-				case i < 50_000:
-					r.ClosedAt, r.CloseReason = apptest.Start, ill.ClosedFilled
-				default:
-					ag, r.Partner, r.Side, r.State = benchOther, benchLender, ill.Borrowing, ill.BCompleted
-					r.ClosedAt = apptest.Start
-				}
-				if err := tx.Agency().CreateRequest(ag, r); err != nil {
-					return err
-				}
-				if ag == benchLender {
-					if err := tx.Agency().PutLendingMark(ag, store.LendingMark{RequestID: r.ID, ServiceRank: store.ServiceRank(r.ServiceLevel), Unread: r.UnreadMessages}); err != nil {
-						return err
-					}
-				}
-				if i == 1 {
-					detail = r.PublicID
-				}
+	seeds := make([]benchSeed, 0, benchTotal)
+	for i := range benchTotal {
+		r := &ill.Request{Side: ill.Lending, State: ill.LCompleted, ServiceType: ill.Loan, Partner: benchOther,
+			PartnerRequestID: fmt.Sprintf("B%07d", i), Citation: ill.Citation{Title: fmt.Sprintf("Bench title %d of the lending desk", i), Author: "Author, Bench"},
+			ServiceLevel: levels[i%len(levels)]}
+		ag := benchLender
+		switch {
+		case i < benchOpen:
+			r.State = states[i%len(states)]
+			if i%7 != 0 {
+				r.NeedBefore = apptest.Start.AddDate(0, 0, i%60)
 			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
+			r.UnreadMessages = i % 10 / 9
+		case i < 50_000:
+			r.ClosedAt, r.CloseReason = apptest.Start, ill.ClosedFilled
+		default:
+			ag, r.Partner, r.Side, r.State = benchOther, benchLender, ill.Borrowing, ill.BCompleted
+			r.ClosedAt = apptest.Start
 		}
+		seeds = append(seeds, benchSeed{agency: ag, r: r, mark: ag == benchLender})
 	}
+	seedBenchRequests(b, w, seeds)
+	detail = seeds[1].r.PublicID
 	var recs []catalog.Record
 	for i := range 2000 {
 		h := marc.Holding{ID: fmt.Sprintf("b%d", i), Title: fmt.Sprintf("Bench title %d of the lending desk", i), Author: "Author, Bench", Format: marc.FormatBook,
@@ -132,6 +116,11 @@ func benchLendingDesk(b *testing.B, e store.Engine) {
 		{"request-page", "/requests/" + detail},
 		{"lending-panel", "/requests/" + detail + "/lending"},
 		{"enter-by-hand", "/lending/new"},
+		{"scan-found", "/lending/scan?mode=found"},
+		{"scan-ship", "/lending/scan?mode=ship"},
+		{"pull-slips", "/lending/slips"},
+		{"copies", "/lending/copies"},
+		{"returns", "/lending/returns"},
 	}
 	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {

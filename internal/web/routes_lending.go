@@ -36,6 +36,15 @@ type lendingTool struct {
 	Href     string
 	Shortcut string
 	Batch    bool
+	Perm     ill.Permission // shown only to those who have it ("" everyone)
+}
+
+// KeyShortcuts is the shortcut as aria-keyshortcuts spells it.
+func (t lendingTool) KeyShortcuts() string {
+	if len(t.Shortcut) == 1 && t.Shortcut >= "A" && t.Shortcut <= "Z" {
+		return "Shift+" + t.Shortcut
+	}
+	return t.Shortcut
 }
 
 var lendingTools []lendingTool
@@ -189,7 +198,7 @@ func (h *Handler) lendingDesk(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Actions = batchActionsFor(query.Queue, actor)
 	for _, t := range lendingTools {
-		if t.Queue == "" || t.Queue == query.Queue {
+		if (t.Queue == "" || t.Queue == query.Queue) && (t.Perm == "" || actor.Can(t.Perm)) {
 			if t.Batch {
 				d.BatchTools = append(d.BatchTools, t)
 			} else {

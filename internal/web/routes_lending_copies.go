@@ -130,7 +130,7 @@ func (h *Handler) copyUpload(w http.ResponseWriter, r *http.Request, resend bool
 	} else {
 		r.Body = http.MaxBytesReader(w, r.Body, limit+multipartOverhead)
 		var up app.CopyUpload
-		if r.MultipartForm != nil { // no htmx: the CSRF check parsed the form
+		if r.MultipartForm != nil { // a form whose csrf field is not first: the CSRF check parsed it
 			up, err = copyUploadFromForm(r)
 		} else {
 			up, err = readCopyUpload(r)
@@ -165,7 +165,8 @@ func (h *Handler) copyUpload(w http.ResponseWriter, r *http.Request, resend bool
 }
 
 // copyUploadFromForm reads a form the CSRF check already parsed (a post
-// without JavaScript).
+// without JavaScript whose csrf field is not the first part; the page's
+// own forms put it first, so the check reads only that: csrf_stream.go).
 func copyUploadFromForm(r *http.Request) (app.CopyUpload, error) {
 	var up app.CopyUpload
 	if v := r.MultipartForm.Value["note"]; len(v) > 0 {

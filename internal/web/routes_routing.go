@@ -30,6 +30,7 @@ func init() {
 type rotaRow struct {
 	Position      int
 	Lender        string
+	Name          string // the lender's name in the directory ("" if it has none)
 	StateKey      string
 	Score         string
 	Place         string
@@ -41,7 +42,15 @@ type rotaRow struct {
 }
 
 type rotaExcluded struct {
-	Lender, Why string
+	Lender, Name, Why string
+}
+
+// Label names a lender for a screen reader: its name and id, or its id.
+func (r rotaRow) Label() string {
+	if r.Name == "" {
+		return r.Lender
+	}
+	return r.Name + " (" + r.Lender + ")"
 }
 
 type rotaPageData struct {
@@ -75,9 +84,14 @@ func (h *Handler) showRota(w http.ResponseWriter, r *http.Request, status int, f
 	d := rotaPageData{R: v.Request, CanEdit: v.CanEdit, Lender: lender}
 	d.Review = reviewText(p, v.Request)
 	why := func(x routing.Reason) string { return p.T(x.Key(), x.Anys()...) }
+	libs, err := h.app.Libraries(r.Context())
+	if err != nil {
+		return err
+	}
+	names := libraryNames(libs)
 	lastTried := v.Request.RotaPos
 	for i, e := range v.Rota {
-		row := rotaRow{Position: e.Position, Lender: string(e.Lender), StateKey: "routing.state." + string(e.State), Note: e.Note,
+		row := rotaRow{Position: e.Position, Lender: string(e.Lender), Name: names[string(e.Lender)], StateKey: "routing.state." + string(e.State), Note: e.Note,
 			Current: e.Position == v.Request.RotaPos && e.State == store.RotaCurrent}
 		if e.Score > 0 {
 			row.Score = fmt.Sprintf("%.3g", e.Score)
@@ -104,7 +118,7 @@ func (h *Handler) showRota(w http.ResponseWriter, r *http.Request, status int, f
 	if rec := v.Record; rec != nil {
 		d.Routed, d.RoutedAt = true, v.RoutedAt
 		for _, x := range rec.Plan.Excluded {
-			d.Excluded = append(d.Excluded, rotaExcluded{Lender: string(x.Lender), Why: why(x.Reason)})
+			d.Excluded = append(d.Excluded, rotaExcluded{Lender: string(x.Lender), Name: names[string(x.Lender)], Why: why(x.Reason)})
 		}
 		pr := rec.Plan.Prior
 		d.Prior = p.T("routing.rota.prior", fmt.Sprintf("%.0f", 100*pr.FillRate), fmt.Sprintf("%.1f", pr.Turnaround.Hours()/24), pr.Lenders)
@@ -116,10 +130,6 @@ func (h *Handler) showRota(w http.ResponseWriter, r *http.Request, status int, f
 		d.CanRoute = d.CanEdit
 	}
 	if d.CanEdit {
-		libs, err := h.app.Libraries(r.Context())
-		if err != nil {
-			return err
-		}
 		for _, l := range libs {
 			if l.ID != v.Request.Agency && (l.Status == "" || l.Status == directory.StatusActive) {
 				d.Libraries = append(d.Libraries, dirOption{Value: string(l.ID), Label: l.Name})
@@ -245,4 +255,26 @@ func (h *Handler) rotaAgain(w http.ResponseWriter, r *http.Request) error {
 	flash(r, "ok", p.Tn("routing.rota.found", n))
 	http.Redirect(w, r, "/requests/"+id+"/rota", http.StatusSeeOther)
 	return nil
+}
+
+// libraryNames maps each directory entry's id, and each of its symbols'
+// values, to its name: a rota names lenders by id.
+func libraryNames(libs []directory.Entry) map[string]string {
+	out := make(map[string]string, 2*len(libs))
+	for _, l := range libs {
+		if l.Name == "" {
+			continue
+		}
+		for _, s := range l.Symbols {
+			if _, taken := out[s.Value]; !taken {
+				out[s.Value] = l.Name
+			}
+		}
+	}
+	for _, l := range libs {
+		if l.Name != "" {
+			out[string(l.ID)] = l.Name // the id wins over another's symbol
+		}
+	}
+	return out
 }

@@ -89,9 +89,12 @@ func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
 
-// csrfOK compares the form field or X-CSRF-Token header with the token.
+// csrfOK compares the X-CSRF-Token header or the form field with the token.
 func (h *Handler) csrfOK(r *http.Request, want string) bool {
 	got := r.Header.Get("X-CSRF-Token")
+	if got == "" {
+		got, _ = csrfFromMultipart(r) // an upload: not the whole body (csrf_stream.go)
+	}
 	if got == "" {
 		got = r.PostFormValue("csrf")
 	}
