@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"time"
@@ -174,11 +175,27 @@ const statsWeeks = 26
 // previous period's (for the trends), the charts' series. Returns what
 // StatsScope returns.
 func (a *App) StatsDashboard(ctx context.Context, actor ill.Actor, q StatsQuery) (*StatsDashboard, error) {
+	d, err := a.statsDashboard(ctx, actor, q, true)
+	if errors.Is(err, errDaysGone) {
+		return a.statsDashboard(ctx, actor, q, false)
+	}
+	return d, err
+}
+
+// statsDashboard computes the dashboard from the daily aggregates when
+// useDays is set and they serve its periods, else from the facts.
+func (a *App) statsDashboard(ctx context.Context, actor ill.Actor, q StatsQuery, useDays bool) (*StatsDashboard, error) {
 	sc, err := a.StatsScope(ctx, actor, q)
 	if err != nil {
 		return nil, err
 	}
 	d := &StatsDashboard{StatsScope: sc, Previous: sc.Period.Previous()}
+	var days *statsDays
+	if useDays {
+		if days, err = a.statsDaysFor(ctx, sc.Agencies, sc.Period, d.Previous); err != nil {
+			return nil, err
+		}
+	}
 	both := stats.Period{From: d.Previous.From, To: sc.Period.To}
 	origin := sc.Period.To.AddDate(0, 0, -7*statsWeeks)
 	if sc.Period.From.Before(origin) {
@@ -220,7 +237,11 @@ func (a *App) StatsDashboard(ctx context.Context, actor ill.Actor, q StatsQuery)
 			if info, err = tx.Agency().GetStatsAgency(ag); err != nil {
 				return err
 			}
-			if facts, err = tx.Agency().StatsFacts(ag, both, info.MaxLife); err != nil {
+			if days != nil {
+				if err := days.read(tx, ag, info); err != nil {
+					return err
+				}
+			} else if facts, err = tx.Agency().StatsFacts(ag, both, info.MaxLife); err != nil {
 				return err
 			}
 			cs, err := tx.Agency().StatsCharges(ag, both)
@@ -237,7 +258,12 @@ func (a *App) StatsDashboard(ctx context.Context, actor ill.Actor, q StatsQuery)
 					states[[2]string{string(side), string(st)}] += n
 				}
 			}
-			weekly, err := tx.Agency().StatsWeekly(ag, origin, sc.Period.To)
+			var weekly map[ill.Side]map[int]int
+			if days != nil {
+				weekly, err = days.weekly(tx, ag, origin, sc.Period.To)
+			} else {
+				weekly, err = tx.Agency().StatsWeekly(ag, origin, sc.Period.To)
+			}
 			if err != nil {
 				return err
 			}
@@ -286,14 +312,20 @@ func (a *App) StatsDashboard(ctx context.Context, actor ill.Actor, q StatsQuery)
 		for _, f := range facts {
 			js = append(js, f.Journey)
 		}
-		if sc.Consortium {
+		if sc.Consortium && days != nil {
+			m := days.measureAgency()
+			d.PerAgency = append(d.PerAgency, StatsAgencyLine{Agency: ag, Borrowing: m.Borrowing, Lending: m.Lending})
+		} else if sc.Consortium {
 			m := stats.Measure(js[start:], sc.Period, nil)
 			d.PerAgency = append(d.PerAgency, StatsAgencyLine{Agency: ag, Borrowing: m.Borrowing, Lending: m.Lending})
 		}
 	}
-	d.Current = stats.Measure(js, sc.Period, nil)
+	if days != nil {
+		d.Current, d.Prior = days.measure()
+	} else {
+		d.Current, d.Prior = stats.Measure(js, sc.Period, nil), stats.Measure(js, d.Previous, nil)
+	}
 	d.Current.Money = stats.MeasureMoney(charges, sc.Period, d.Current.Borrowing.Rate.Filled)
-	d.Prior = stats.Measure(js, d.Previous, nil)
 	d.Prior.Money = stats.MeasureMoney(charges, d.Previous, d.Prior.Borrowing.Rate.Filled)
 	for k, n := range states {
 		d.States = append(d.States, StatsStateCount{Side: ill.Side(k[0]), State: ill.State(k[1]), N: n})

@@ -39,6 +39,11 @@ const statsLag = time.Minute
 // statsSlice is how many requests are computed and written together.
 const statsSlice = 200
 
+// statsCountStale is how long a count of the daily aggregates (or a
+// rebuild) may have been under way before the refresh job takes it for
+// dead and counts them itself.
+const statsCountStale = 6 * time.Hour
+
 // statsWatermark is the stats_state key of the last event id whose
 // request is known to be up to date.
 const statsWatermark = "watermark"
@@ -200,7 +205,7 @@ func (a *App) refreshSlice(ctx context.Context, agency ill.AgencyID, ids []int64
 	var n int
 	err = a.write(ctx, func(tx *store.Tx) error {
 		var err error
-		if n, err = tx.Agency().PutStatsFacts(agency, facts); err != nil {
+		if n, err = tx.Agency().PutStatsFacts(agency, loc, facts); err != nil {
 			return err
 		}
 		if months {
@@ -329,7 +334,8 @@ func (a *App) statsCalendar(ctx context.Context, agency ill.AgencyID) (*calendar
 }
 
 // recomputeChangedCalendars rebuilds the statistics of agencies whose
-// calendar changed since their business hours and months were computed.
+// calendar changed since their business hours and months were computed,
+// and counts the daily aggregates of agencies whose facts have none.
 func (a *App) recomputeChangedCalendars(ctx context.Context) error {
 	ags, err := a.Agencies(ctx)
 	if err != nil {
@@ -344,12 +350,20 @@ func (a *App) recomputeChangedCalendars(ctx context.Context) error {
 		if err := a.read(ctx, func(tx *store.Tx) (err error) { info, err = tx.Agency().GetStatsAgency(ag.ID); return }); err != nil {
 			return err
 		}
-		if info.Calendar == "" || info.Calendar == digest {
+		if info.Calendar != "" && info.Calendar != digest {
+			a.Log.Info("business calendar changed: recomputing the statistics", "agency", ag.ID)
+			if _, err := a.rebuildAgency(ctx, ag.ID, nil); err != nil {
+				return err
+			}
 			continue
 		}
-		a.Log.Info("business calendar changed: recomputing the statistics", "agency", ag.ID)
-		if _, err := a.rebuildAgency(ctx, ag.ID, nil); err != nil {
-			return err
+		began := store.StatsDaysCountBegan(info.DaysZone)
+		if !info.RefreshedAt.IsZero() && (info.DaysZone == "" || (!began.IsZero() && a.Clock.Now().Sub(began) > statsCountStale)) {
+			// Facts without their daily aggregates (after an upgrade, or a
+			// rebuild or count that stopped half way): count them.
+			if err := a.rebuildStatsDays(ctx, ag.ID); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -423,6 +437,15 @@ func (a *App) rebuildAgency(ctx context.Context, agency ill.AgencyID, progress f
 	if err != nil {
 		return 0, err
 	}
+	// The facts are written without their daily aggregates, which are
+	// counted afresh at the end (faster, and right after a change of zone);
+	// marked as being counted, the refresh job leaves them to the rebuild.
+	if err := a.write(ctx, func(tx *store.Tx) error {
+		_, err := tx.Agency().BeginStatsDays(agency, tx.Now())
+		return err
+	}); err != nil {
+		return 0, err
+	}
 	var after int64
 	done := 0
 	for {
@@ -445,19 +468,5 @@ func (a *App) rebuildAgency(ctx context.Context, agency ill.AgencyID, progress f
 		}
 		after = ids[len(ids)-1]
 	}
-	loc := sch.Location()
-	return done, a.write(ctx, func(tx *store.Tx) error {
-		months, err := tx.Agency().StatsFactMonths(agency, loc)
-		if err != nil {
-			return err
-		}
-		if err := tx.Agency().RecomputeStatsMonths(agency, loc, months); err != nil {
-			return err
-		}
-		life, err := tx.Agency().StatsMaxLife(agency)
-		if err != nil {
-			return err
-		}
-		return tx.Agency().PutStatsAgency(agency, store.StatsAgency{Calendar: digest, MaxLife: life})
-	})
+	return done, a.recountStats(ctx, agency, sch.Location(), digest)
 }

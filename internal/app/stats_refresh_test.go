@@ -184,7 +184,7 @@ func TestStatsFromTheLifecycleAndRebuild(t *testing.T) {
 			}); err != nil {
 				t.Fatal(err)
 			}
-			if got := statsSnapshot(t, p.w); strings.Count(got, "\n") > 5 {
+			if got := statsSnapshot(t, p.w); strings.Count(got, "\n") > 6 {
 				t.Fatalf("statistics left after deleting them:\n%s", got)
 			}
 			res, err := p.w.App.RebuildStats(p.ctx, "", nil)
@@ -210,7 +210,8 @@ func statsSnapshot(t *testing.T, w *apptest.World) string {
 	t.Helper()
 	var b strings.Builder
 	for _, q := range []string{"SELECT * FROM stats_requests ORDER BY request_id", "SELECT * FROM stats_tries ORDER BY request_id, position",
-		"SELECT * FROM stats_monthly ORDER BY agency, side, month", "SELECT * FROM stats_agencies ORDER BY agency"} {
+		"SELECT * FROM stats_monthly ORDER BY agency, side, month", "SELECT * FROM stats_agencies ORDER BY agency",
+		"SELECT * FROM stats_days ORDER BY agency, day, side, measure, cell", "SELECT * FROM stats_day_spans ORDER BY agency, day, side, measure, cell"} {
 		rows, err := w.App.DB.SQL().Query(q)
 		if err != nil {
 			t.Fatal(err)

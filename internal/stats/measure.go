@@ -286,6 +286,11 @@ func balance(js []Journey, p Period) []PartnerBalance {
 			b.Borrowed++
 		}
 	}
+	return sortBalance(acc)
+}
+
+// sortBalance lists the partners' balances, busiest first.
+func sortBalance(acc map[ill.AgencyID]*PartnerBalance) []PartnerBalance {
 	out := make([]PartnerBalance, 0, len(acc))
 	for _, b := range acc {
 		out = append(out, *b)

@@ -22,7 +22,9 @@ func (p Period) Valid() bool { return !p.From.IsZero() && !p.To.IsZero() && p.To
 // Previous is the period of the same length that ends where p starts (for
 // trends). Periods that are whole calendar months (or quarters, or years)
 // in the zone of From step back by a whole month (quarter, year), so March
-// compares with February however long each is.
+// compares with February however long each is; other periods of whole days
+// step back by as many days (a change of summer time in either does not
+// shift the previous period off midnight).
 func (p Period) Previous() Period {
 	loc := p.From.Location()
 	f, t := p.From.In(loc), p.To.In(loc)
@@ -30,6 +32,12 @@ func (p Period) Previous() Period {
 		months := (t.Year()-f.Year())*12 + int(t.Month()-f.Month())
 		if months > 0 {
 			return Period{From: f.AddDate(0, -months, 0), To: f}
+		}
+	}
+	if isMidnight(f) && isMidnight(t) {
+		days := int(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Sub(time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
+		if days > 0 {
+			return Period{From: f.AddDate(0, 0, -days), To: f}
 		}
 	}
 	return Period{From: p.From.Add(-p.To.Sub(p.From)), To: p.From}

@@ -36,7 +36,7 @@ func seedStats(tx *store.Tx, ag ill.AgencyID, marker string) error {
 	if err := a.AddHistory(ag, []store.History{h}); err != nil {
 		return err
 	}
-	if _, err := a.PutStatsFacts(ag, []store.StatsFact{statsFact(h, marker)}); err != nil {
+	if _, err := a.PutStatsFacts(ag, time.UTC, []store.StatsFact{statsFact(h, marker)}); err != nil {
 		return err
 	}
 	if err := a.PutStatsAgency(ag, store.StatsAgency{Calendar: "cal-" + marker, MaxLife: time.Hour}); err != nil {
@@ -63,7 +63,7 @@ var statsCases = map[string]agencyCase{
 			facts = append(facts, store.StatsFact{RequestID: id, PublicID: "X", State: ill.BSent, LastEvent: 1 << 50,
 				Journey: stats.Journey{Side: ill.Borrowing, Service: ill.Loan, Submitted: statsT0, Tries: []stats.Try{{Lender: "US-X", Sent: statsT0, Outcome: "pending"}}}})
 		}
-		n, err := a.PutStatsFacts(ag, facts)
+		n, err := a.PutStatsFacts(ag, time.UTC, facts)
 		if err == nil && n == 0 {
 			err = fmt.Errorf("no fact of the agency's own requests was written")
 		}

@@ -124,11 +124,18 @@ func scanFact(agency ill.AgencyID, sc interface{ Scan(...any) error }) (StatsFac
 // PutStatsFacts writes facts of the agency's requests with their tries,
 // replacing older ones; a fact whose stored row was computed from newer
 // events is left alone (a refresh and a rebuild may overlap), and so is a
-// fact of a request that is not the agency's. It returns how many were
+// fact of a request that is not the agency's. The daily aggregates
+// follow, their days in loc (see stats_days.go). It returns how many were
 // written.
-func (a AgencyData) PutStatsFacts(agency ill.AgencyID, facts []StatsFact) (int, error) {
+func (a AgencyData) PutStatsFacts(agency ill.AgencyID, loc *time.Location, facts []StatsFact) (int, error) {
 	if len(facts) == 0 {
 		return 0, nil
+	}
+	// One writer of an agency's facts at a time from here: the aggregates
+	// are read, changed and written back.
+	days, err := a.lockStatsDays(agency, loc)
+	if err != nil {
+		return 0, err
 	}
 	ids := make([]any, len(facts))
 	for i, f := range facts {
@@ -162,6 +169,27 @@ func (a AgencyData) PutStatsFacts(agency ill.AgencyID, facts []StatsFact) (int, 
 	}
 	if len(keep) == 0 {
 		return 0, nil
+	}
+	if days {
+		var kept []any
+		for _, f := range keep {
+			kept = append(kept, f.RequestID)
+		}
+		old, err := a.oldFacts(agency, kept)
+		if err != nil {
+			return 0, err
+		}
+		t := stats.NewTally()
+		for i := range keep {
+			if j := old[keep[i].RequestID]; j != nil {
+				t.Add(j, loc, -1)
+			}
+			j := asStored(keep[i].Journey)
+			t.Add(&j, loc, 1)
+		}
+		if err := a.applyStatsTally(agency, t); err != nil {
+			return 0, err
+		}
 	}
 	const batch = 100
 	var set []string

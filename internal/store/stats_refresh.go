@@ -269,13 +269,16 @@ type StatsAgency struct {
 	// closed requests.
 	MaxLife     time.Duration
 	RefreshedAt time.Time
+	// DaysZone is the zone the daily aggregates are counted in ("" while
+	// they are not; PutStatsAgency leaves it alone).
+	DaysZone string
 }
 
 // GetStatsAgency reads the agency's statistics record (zero when none).
 func (a AgencyData) GetStatsAgency(agency ill.AgencyID) (StatsAgency, error) {
 	var out StatsAgency
 	var life, at int64
-	err := a.t.queryRow(`SELECT calendar, max_life, refreshed_at FROM stats_agencies WHERE agency = $1`, string(agency)).Scan(&out.Calendar, &life, &at)
+	err := a.t.queryRow(`SELECT calendar, max_life, refreshed_at, days_zone FROM stats_agencies WHERE agency = $1`, string(agency)).Scan(&out.Calendar, &life, &at, &out.DaysZone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return StatsAgency{}, nil
 	}
@@ -302,7 +305,7 @@ func (a AgencyData) StatsMaxLife(agency ill.AgencyID) (time.Duration, error) {
 
 // DeleteStats removes the agency's statistics (a rebuild starts afresh).
 func (a AgencyData) DeleteStats(agency ill.AgencyID) error {
-	for _, table := range []string{"stats_tries", "stats_requests", "stats_monthly", "stats_agencies"} {
+	for _, table := range []string{"stats_tries", "stats_requests", "stats_monthly", "stats_days", "stats_day_spans", "stats_agencies"} {
 		if _, err := a.t.exec(`DELETE FROM `+table+` WHERE agency = $1`, string(agency)); err != nil {
 			return err
 		}
