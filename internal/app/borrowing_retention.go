@@ -245,6 +245,11 @@ func (a *App) redactRequest(tx *store.Tx, sys ill.Actor, r *ill.Request) (redact
 	if n.rows, err = tx.Agency().RedactRequestData(agency, r.ID, red); err != nil {
 		return n, err
 	}
+	// The copyright records keep no name: the declaration's typed
+	// signature and the ledger's patron pseudonym go (copyright_uk.go).
+	if err := tx.Agency().ForgetCopyrightPatronData(agency, r.ID); err != nil {
+		return n, err
+	}
 	if n.mail, err = tx.Agency().RedactMailForRequest(agency, r.PublicID); err != nil {
 		return n, err
 	}

@@ -58,6 +58,10 @@ type CopyrightSettings struct {
 	// CheckLicences checks incoming copy requests against the imported
 	// e-holdings and licence terms (L3).
 	CheckLicences bool `json:"checkLicences"`
+	// NoticeOverlay also prints a one-line copyright legend over the foot
+	// of every page of a delivered copy (the notice page comes first in
+	// any case; copyright_notice.go).
+	NoticeOverlay bool `json:"noticeOverlay"`
 }
 
 func defaultCopyrightSettings() CopyrightSettings {
@@ -109,6 +113,7 @@ var CopyrightSetting = settings.Register(settings.Spec[CopyrightSettings]{
 		{Name: "missingStatement", Kind: settings.Select, Label: "copyright.settings.missing", Help: "copyright.settings.missinghelp", Options: copyrightOpts("copyright.missing.", "retry", "unfilled", "hold")},
 		{Name: "corporate", Kind: settings.Select, Label: "copyright.settings.corporate", Options: copyrightOpts("copyright.corporate.", "accept", "refuse", "fee")},
 		{Name: "checkLicences", Kind: settings.Bool, Label: "copyright.settings.licences", Help: "copyright.settings.licenceshelp"},
+		{Name: "noticeOverlay", Kind: settings.Bool, Label: "copyright.settings.overlay", Help: "copyright.settings.overlayhelp"},
 	},
 	Validate: func(s CopyrightSettings) settings.Errors {
 		errs := settings.Errors{}
@@ -258,6 +263,9 @@ func assessCopyright(tx *store.Tx, r *ill.Request, now time.Time) (copyright.Rul
 	}
 	now = now.In(loc)
 	q := copyrightRequest(r, now)
+	if q.Declaration, err = requestDeclaration(tx, r); err != nil {
+		return rules, q, copyright.Decision{}, err
+	}
 	if q.Service.IsCopy() {
 		sub, src, issnL, err := copyrightSubscribed(tx, r, q, now)
 		if err != nil {
@@ -487,7 +495,11 @@ func (a *App) ClearCopyright(ctx context.Context, actor ill.Actor, publicID stri
 				e.Payee, e.Reference = in.Payee, in.Reference
 			}
 		case copyright.OptionDefer:
-			e.Outcome = "deferred until " + o.DeferUntil.Format("2006-01-02")
+			e.Outcome = deferredPrefix + o.DeferUntil.Format("2006-01-02")
+			// Rechecked on that day by itself (copyright_defer.go).
+			if err := scheduleDeferredAt(tx, o.DeferUntil); err != nil {
+				return err
+			}
 		}
 		if o.Compliance != "" {
 			e.Category = o.Compliance

@@ -161,6 +161,12 @@ func (a *App) purgeCopyright(tx *store.Tx) (int, error) {
 		if err != nil {
 			return total, err
 		}
+		// Canadian copy records past their three years (copyright_ca.go).
+		recs, err := purgeCopyRecords(tx, ag.ID)
+		if err != nil {
+			return total, err
+		}
+		n += recs
 		if n > 0 {
 			a.Log.Info("copyright ledger purged", "agency", ag.ID, "rows", n)
 		}

@@ -44,7 +44,9 @@ type CopyDelivery struct {
 	LinkExpires time.Time `json:"linkExpires"`
 	// Assembled says the PDF was made from page images.
 	Assembled bool `json:"assembled"`
-	Pages     int  `json:"pages"`
+	// Pages counts the scan's pages; the delivered PDF has the copyright
+	// notice page in front of them.
+	Pages int `json:"pages"`
 }
 
 // CopyUploadLimit is the agency's cap on one uploaded scan, in bytes
@@ -148,12 +150,17 @@ func (a *App) deliverCopy(ctx context.Context, actor ill.Actor, id string, up Co
 		return nil
 	}
 	// Fail fast on the request before the scan is processed.
+	var notice copyNotice
 	if err := a.read(ctx, func(tx *store.Tx) error {
 		r, err := a.loadForActor(tx, actor, id, false)
 		if err != nil {
 			return err
 		}
-		return check(r)
+		if err := check(r); err != nil {
+			return err
+		}
+		notice, err = copyNoticeFor(tx, r)
+		return err
 	}); err != nil {
 		return out, err
 	}
@@ -175,6 +182,10 @@ func (a *App) deliverCopy(ctx context.Context, actor ill.Actor, id string, up Co
 	if len(up.Pages) > 0 || !resend {
 		d, assembled, pages, err := assembleScan(up)
 		if err != nil {
+			return out, err
+		}
+		// The copyright notice page goes first (copyright_notice.go).
+		if d, err = withCopyNotice(notice, d); err != nil {
 			return out, err
 		}
 		doc, out.Assembled, out.Pages = d, assembled, pages

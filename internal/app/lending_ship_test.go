@@ -500,8 +500,9 @@ func TestLendingCopyDelivery(t *testing.T) {
 			var buf bytes.Buffer
 			_, _ = buf.ReadFrom(rd)
 			rd.Close()
-			if n := testenv.PDFPageCount(t, buf.Bytes()); n != c.pageCount {
-				t.Errorf("stored PDF has %d pages", n)
+			// The copyright notice page comes first (copyright_notice.go).
+			if n := testenv.PDFPageCount(t, buf.Bytes()); n != c.pageCount+1 {
+				t.Errorf("stored PDF has %d pages, want the notice page and %d", n, c.pageCount)
 			}
 			if !c.assembled {
 				if text := testenv.PDFText(t, buf.Bytes()); !strings.Contains(text, "Scanning at scale") {

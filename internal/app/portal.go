@@ -84,10 +84,9 @@ func (a *App) MyRequests(ctx context.Context, actor ill.Actor) ([]PortalRequest,
 	if err := requirePatron(actor); err != nil {
 		return nil, err
 	}
-	f := store.RequestFilter{Side: ill.Borrowing, Sort: "created", Limit: 1000}
-	if p, err := a.MyPatronRecord(ctx, actor, actor.Agency); err == nil {
-		f.PatronID = p.ID // the patron's own, found by index (ownership is checked again)
-	}
+	// The login's requests by index (requests_owner): its own, and those
+	// staff placed for its patron record (ownership is checked again).
+	f := store.RequestFilter{Side: ill.Borrowing, Sort: "created", Limit: 500, Owner: actor.UserID}
 	rs, _, err := a.ListRequests(ctx, actor, f)
 	if err != nil {
 		return nil, err
@@ -157,7 +156,7 @@ func (a *App) portalView(ctx context.Context, actor ill.Actor, r *ill.Request, h
 					}
 					pe.Lender = names[p]
 				}
-				if e.Type == "ask_patron" || e.Type == "patron_reply" || e.Type == "copyright_deny" {
+				if e.Type == "ask_patron" || e.Type == "patron_reply" || e.Type == "copyright_deny" || e.Type == evPatronMessage || e.Type == evStaffMessage {
 					pe.Note = eventNote(e)
 				}
 				pr.History = append(pr.History, pe)
@@ -403,6 +402,10 @@ type PortalForm struct {
 	CopyrightAccepted bool
 	Source            string // rfr_id / sid of an OpenURL
 	ServiceType       ill.ServiceType
+
+	// Declaration is the UK copyright declaration (copyright_uk.go),
+	// required for copies when the library's regime is UK.
+	Declaration DeclarationInput
 }
 
 // Form limits.
@@ -623,6 +626,7 @@ func (a *App) SubmitPortalRequest(ctx context.Context, actor ill.Actor, f Portal
 		return nil, err
 	}
 	n, err := f.check(ps, a.Clock.Now(), a.AgencyLocation(ctx, actor.Agency), strings.ToUpper(ss.Currency))
+	err = a.portalDeclaration(ctx, actor.Agency, f, &n, err)
 	if err != nil {
 		return nil, err
 	}
@@ -639,6 +643,11 @@ func (a *App) SubmitPortalRequest(ctx context.Context, actor ill.Actor, f Portal
 		if n.ServiceType == ill.Copy {
 			if err := a.event(tx, r, actor, "edited", "copyright_notice_accepted", map[string]any{"notice": "shown and accepted"}, 0); err != nil {
 				return err
+			}
+			if n.CopyrightDeclaration != nil {
+				if err := a.event(tx, r, actor, "edited", "copyright_declaration_signed", declarationEventData(), 0); err != nil {
+					return err
+				}
 			}
 		}
 		return a.notifyPatron(tx, r, "submitted")

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"interlend/internal/i18n"
@@ -39,6 +40,7 @@ var PatronNotices = []PatronNotice{
 	{Key: "patron.recalled", Event: "recalled"},
 	{Key: "patron.renewed", Event: "renewed"},
 	{Key: "patron.renewal_refused", Event: "renewal_refused"},
+	{Key: "patron.message", Event: "message"}, // staff writing to the patron (borrowing_more.go)
 }
 
 // PatronNoticeData is what a patron notice template gets. Dates are
@@ -111,6 +113,9 @@ func notifyOnShipped(a *App, tx *store.Tx, r *ill.Request, ev *ill.Event) error 
 
 // noticeFor picks the notice for an event of a request in its state now.
 func noticeFor(event string, r *ill.Request) string {
+	if strings.HasPrefix(event, evStaffMessage) { // "staff_message#n": borrowing_more.go
+		return "patron.message"
+	}
 	switch event {
 	case "submitted":
 		return "patron.received"
@@ -162,6 +167,9 @@ func (a *App) sendPatronNotice(ctx context.Context, tx *store.Tx, r *ill.Request
 	key := noticeFor(event, r)
 	if key == "" {
 		return nil
+	}
+	if off, err := noticeTurnedOff(tx, r, key); err != nil || off { // the patron's choice in the portal (portal_prefs.go)
+		return err
 	}
 	to, name := "", ""
 	if r.PatronID != 0 {
@@ -217,7 +225,7 @@ func (a *App) sendPatronNotice(ctx context.Context, tx *store.Tx, r *ill.Request
 	if !date.IsZero() {
 		d.Date = f.Date(date, loc)
 	}
-	if key == "patron.question" || key == "patron.cancelled" || key == "patron.unfilled" {
+	if key == "patron.question" || key == "patron.cancelled" || key == "patron.unfilled" || key == "patron.message" {
 		if evs, err := tx.Agency().Events(r.Agency, r.ID); err == nil {
 			for i := len(evs) - 1; i >= 0; i-- {
 				if n := eventNote(evs[i]); n != "" && evs[i].ActorKind == ill.ActorStaff {
@@ -227,9 +235,12 @@ func (a *App) sendPatronNotice(ctx context.Context, tx *store.Tx, r *ill.Request
 			}
 		}
 	}
+	idem := "patron:" + r.PublicID + ":" + key + ":" + date.UTC().Format("20060102") + ":" + string(r.State) + fmt.Sprint(r.RenewalCount)
+	if key == "patron.message" {
+		idem += ":" + event // every message of staff's is a mail of its own ("staff_message#n")
+	}
 	return a.QueueNotice(tx, Notice{Agency: r.Agency, To: to, ToName: name, Key: key, Data: d,
-		Override: ns.override(key, i18n.Default), RequestRef: r.PublicID,
-		IdempotencyKey: "patron:" + r.PublicID + ":" + key + ":" + date.UTC().Format("20060102") + ":" + string(r.State) + fmt.Sprint(r.RenewalCount)})
+		Override: ns.override(key, i18n.Default), RequestRef: r.PublicID, IdempotencyKey: idem})
 }
 
 // KindPatronDueSoon is the daily job that reminds patrons of loans due soon.

@@ -36,6 +36,9 @@ type NewRequest struct {
 	// 18626 (an OCLC WorldShare request, say): messages are recorded, not sent.
 	ExternalSystem string `json:"externalSystem,omitempty"`
 	ExternalNumber string `json:"externalNumber,omitempty"`
+	// CopyrightDeclaration is the patron's signed UK copyright declaration
+	// (copyright_uk.go), stored with the request before it is assessed.
+	CopyrightDeclaration *DeclarationInput `json:"copyrightDeclaration,omitempty"`
 }
 
 // IntakeStep checks or enriches a new borrowing request in the creating
@@ -165,6 +168,9 @@ func (a *App) CreateRequest(ctx context.Context, actor ill.Actor, n NewRequest) 
 		if err := tx.Agency().CreateRequest(actor.Agency, r); err != nil {
 			return err
 		}
+		if err := addDeclaration(tx, r, n.CopyrightDeclaration); err != nil {
+			return err
+		}
 		for _, step := range createdSteps {
 			if err := step(a, tx, actor, r); err != nil {
 				return err
@@ -220,7 +226,7 @@ func (a *App) GetRequest(ctx context.Context, actor ill.Actor, publicID string) 
 // ListRequests lists the actor's agency's requests (a patron's own only).
 func (a *App) ListRequests(ctx context.Context, actor ill.Actor, f store.RequestFilter) ([]*ill.Request, int, error) {
 	if actor.Kind == ill.ActorPatron {
-		f.Side = ill.Borrowing
+		f.Side, f.Owner = ill.Borrowing, actor.UserID // the login's own, by index (requests_owner)
 	} else if err := actor.Require(actor.Agency, ill.PermRequestView); err != nil {
 		return nil, 0, err
 	}

@@ -279,7 +279,7 @@ func (a AgencyData) RedactRequestData(agency ill.AgencyID, requestID int64, fn R
 	if _, err := a.t.exec(`UPDATE stats_requests SET patron_id = NULL WHERE agency = $1 AND request_id = $2`, string(agency), requestID); err != nil {
 		return changed, fmt.Errorf("store: redact statistics: %w", err)
 	}
-	res, err := a.t.exec(`UPDATE requests SET redacted_at = $1, patron_id = NULL WHERE id = $2 AND agency = $3`, micros(a.t.now), requestID, string(agency))
+	res, err := a.t.exec(`UPDATE requests SET redacted_at = $1, patron_id = NULL, owner_user_id = NULL WHERE id = $2 AND agency = $3`, micros(a.t.now), requestID, string(agency))
 	if err != nil {
 		return changed, err
 	}

@@ -425,6 +425,9 @@ func (a AgencyData) LinkPatronUser(agency ill.AgencyID, patronID, userID int64, 
 	case err != nil:
 		return err
 	}
+	if err := a.ownPatronRequests(agency, patronID, userID); err != nil { // requests_owner.go: the portal's "my requests"
+		return err
+	}
 	action := "patron.link"
 	if userID == 0 {
 		action = "patron.unlink"

@@ -86,11 +86,11 @@ func (a AgencyData) CreateRequest(agency ill.AgencyID, r *ill.Request) error {
 	}
 	k := keysOf(r)
 	_, err = a.t.exec(`INSERT INTO requests (id, public_id, agency, side, state, version, partner, partner_request_id, service_type,
-		title, title_key, author_key, isbn, issn, oclc, doi, pmid, patron_id, need_before, attention, close_reason, data, created_at, updated_at, closed_at)
-		VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23)`,
+		title, title_key, author_key, isbn, issn, oclc, doi, pmid, patron_id, need_before, attention, close_reason, data, created_at, updated_at, closed_at, owner_user_id)
+		VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24)`,
 		id, r.PublicID, string(agency), string(r.Side), string(r.State), string(r.Partner), r.PartnerRequestID, string(r.ServiceType),
 		k.title, k.titleKey, k.authorKey, k.isbn, k.issn, k.oclc, k.doi, k.pmid, sql.NullInt64{Int64: r.PatronID, Valid: r.PatronID != 0},
-		nullMicros(r.NeedBefore), r.Attention, string(r.CloseReason), string(data), micros(a.t.now), nullMicros(r.ClosedAt))
+		nullMicros(r.NeedBefore), r.Attention, string(r.CloseReason), string(data), micros(a.t.now), nullMicros(r.ClosedAt), nullID(r.OwnerUserID))
 	if isUniqueViolation(err) {
 		return ill.Errorf(ill.Conflict, "a request %s from %s already exists", r.PartnerRequestID, r.Partner)
 	}
@@ -183,13 +183,13 @@ func (a AgencyData) UpdateRequest(agency ill.AgencyID, r *ill.Request, expectVer
 	k := keysOf(r)
 	q := `UPDATE requests SET state = $1, version = $2, partner = $3, partner_request_id = $4, service_type = $5,
 		title = $6, title_key = $7, author_key = $8, isbn = $9, issn = $10, oclc = $11, doi = $12, pmid = $13, patron_id = $14,
-		need_before = $15, attention = $16, close_reason = $17, data = $18, updated_at = $19, closed_at = $20
+		need_before = $15, attention = $16, close_reason = $17, data = $18, updated_at = $19, closed_at = $20, owner_user_id = $23
 		WHERE id = $21 AND agency = $22`
 	args := []any{string(r.State), r.Version, string(r.Partner), r.PartnerRequestID, string(r.ServiceType),
 		k.title, k.titleKey, k.authorKey, k.isbn, k.issn, k.oclc, k.doi, k.pmid, sql.NullInt64{Int64: r.PatronID, Valid: r.PatronID != 0},
-		nullMicros(r.NeedBefore), r.Attention, string(r.CloseReason), string(data), micros(a.t.now), nullMicros(r.ClosedAt), r.ID, string(agency)}
+		nullMicros(r.NeedBefore), r.Attention, string(r.CloseReason), string(data), micros(a.t.now), nullMicros(r.ClosedAt), r.ID, string(agency), nullID(r.OwnerUserID)}
 	if expectVersion > 0 {
-		q += ` AND version = $23`
+		q += ` AND version = $24`
 		args = append(args, expectVersion)
 	}
 	err = a.t.execOne(ill.E(ill.Conflict, fmt.Sprintf("request %s was changed by someone else meanwhile; reload it and try again", r.PublicID)), q, args...)
@@ -205,6 +205,7 @@ type RequestFilter struct {
 	States    []ill.State
 	Attention bool   // only requests needing attention
 	PatronID  int64  // one patron's requests
+	Owner     int64  // the requests one login sees in the portal (owner_user_id)
 	Query     string // id, barcode, OCLC/ISBN/ISSN, or title words
 	Partner   ill.AgencyID
 	Open      bool // only non-terminal
@@ -238,6 +239,9 @@ func (a AgencyData) ListRequests(agency ill.AgencyID, f RequestFilter) ([]*ill.R
 	}
 	if f.PatronID != 0 {
 		add("patron_id = $%d", f.PatronID)
+	}
+	if f.Owner != 0 {
+		add("owner_user_id = $%d", f.Owner)
 	}
 	if f.Partner != "" {
 		add("partner = $%d", string(f.Partner))

@@ -663,10 +663,15 @@ func TestBrowserLendingCopyUploads(t *testing.T) {
 		}
 		body, _ := io.ReadAll(rd)
 		rd.Close()
-		if testenv.PDFPageCount(t, body) != 1 {
-			t.Errorf("delivered file %d is not a one-page PDF", i)
+		// The copyright notice page, then the one-page scan.
+		if testenv.PDFPageCount(t, body) != 2 {
+			t.Errorf("delivered file %d is not the notice page and a one-page scan", i)
 		}
-		if i == 0 && !strings.Contains(testenv.PDFText(t, body), "Searchable text layer") {
+		pages := strings.Split(testenv.PDFText(t, body), "\f")
+		if !strings.Contains(strings.Join(strings.Fields(pages[0]), " "), "WARNING CONCERNING COPYRIGHT RESTRICTIONS") {
+			t.Errorf("delivered file %d does not begin with the copyright notice:\n%s", i, pages[0])
+		}
+		if i == 0 && (len(pages) < 2 || !strings.Contains(pages[1], "Searchable text layer")) {
 			t.Error("the scan's text layer was lost")
 		}
 	}

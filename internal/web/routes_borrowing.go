@@ -30,10 +30,11 @@ func init() {
 var deskScans = []ill.ActionName{ill.ActReceive, ill.ActCheckOut, ill.ActCheckIn, ill.ActShipReturn}
 
 type borrowingQueueLink struct {
-	Name   string
-	Key    string
-	Count  int
-	Active bool
+	Name     string
+	Key      string
+	Count    int
+	Active   bool
+	Shortcut string // a digit for the first nine queues (routes_borrowing_batch.go)
 }
 
 type scanChoice struct {
@@ -53,6 +54,8 @@ type borrowingDeskData struct {
 	Scans            []scanChoice
 	Code             string
 	CanCreate        bool
+	Actions          []lendingOption // batch actions for the queue (routes_borrowing_batch.go)
+	Back             string
 }
 
 // borrowingDesk is GET /borrowing: the queues with their counts, the
@@ -83,8 +86,9 @@ func (h *Handler) showBorrowingDesk(w http.ResponseWriter, r *http.Request, stat
 		}
 	}
 	data := borrowingDeskData{Queue: queue, QueueKey: "borrowing.queue." + queue, Code: code, CanCreate: actor.Can(ill.PermBorrowAct)}
-	for _, c := range counts {
-		data.Queues = append(data.Queues, borrowingQueueLink{Name: c.Name, Key: "borrowing.queue." + c.Name, Count: c.Count, Active: c.Name == queue})
+	for i, c := range counts {
+		data.Queues = append(data.Queues, borrowingQueueLink{Name: c.Name, Key: "borrowing.queue." + c.Name, Count: c.Count, Active: c.Name == queue,
+			Shortcut: queueShortcut(i)})
 	}
 	off, _ := strconv.Atoi(q.Get("offset"))
 	off = max(off, 0)
@@ -103,6 +107,7 @@ func (h *Handler) showBorrowingDesk(w http.ResponseWriter, r *http.Request, stat
 	page := func(o int) string {
 		return "/borrowing?" + url.Values{"queue": {queue}, "offset": {strconv.Itoa(o)}}.Encode()
 	}
+	data.Actions, data.Back = borrowingBatchOptions(queue, actor), page(off)
 	if off > 0 {
 		data.PrevURL = page(max(0, off-limit))
 	}

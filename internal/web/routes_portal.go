@@ -138,10 +138,7 @@ func (h *Handler) portalRequest(w http.ResponseWriter, r *http.Request, actor il
 	if r.Method == http.MethodPost {
 		reply = r.PostFormValue("note")
 	}
-	p.Data = struct {
-		portalRow
-		Reply string
-	}{row, reply}
+	p.Data = portalRequestData{portalRow: row, Reply: reply, Declaration: h.portalDeclaration(r, actor, pr.Request.PublicID)}
 	h.render(w, r, http.StatusOK, "portal_request", p)
 	return nil
 }
@@ -188,10 +185,7 @@ func (h *Handler) portalReply(w http.ResponseWriter, r *http.Request, actor ill.
 			return gerr
 		}
 		p.Errors = map[string]string{"note": h.t(r, "portal.err.reply")}
-		p.Data = struct {
-			portalRow
-			Reply string
-		}{h.portalRow(p, pr), r.PostFormValue("note")}
+		p.Data = portalRequestData{portalRow: h.portalRow(p, pr), Reply: r.PostFormValue("note"), Declaration: h.portalDeclaration(r, actor, pr.Request.PublicID)}
 		h.render(w, r, http.StatusUnprocessableEntity, "portal_request", p)
 		return nil
 	}
@@ -304,7 +298,8 @@ func formFromPost(r *http.Request) app.PortalForm {
 	f := app.PortalForm{Kind: r.PostFormValue("kind"), Fields: map[string]string{},
 		NeedBefore: r.PostFormValue("needBefore"), MaxCost: r.PostFormValue("maxCost"), Pickup: r.PostFormValue("pickup"),
 		Note: r.PostFormValue("note"), CopyrightAccepted: r.PostFormValue("copyright") == "accept",
-		Source: r.PostFormValue("source"), ServiceType: ill.ServiceType(r.PostFormValue("serviceType"))}
+		Source: r.PostFormValue("source"), ServiceType: ill.ServiceType(r.PostFormValue("serviceType")),
+		Declaration: declarationFromPost(r)}
 	for _, ff := range app.FormFields {
 		if v := r.PostFormValue(ff.Name); v != "" {
 			f.Fields[ff.Name] = v
@@ -367,6 +362,8 @@ type portalFormData struct {
 	Source     string
 	Service    string
 	Today      string
+	// Declaration is the UK copyright declaration (routes_copyright_more.go).
+	Declaration *declarationForm
 }
 
 type portalKind struct {
@@ -396,6 +393,13 @@ func (h *Handler) portalForm(w http.ResponseWriter, r *http.Request, actor ill.A
 		Copy: f.IsCopy(), Today: h.app.Clock.Now().In(h.app.AgencyLocation(r.Context(), actor.Agency)).Format("2006-01-02")}
 	if ss, err := app.StatsSetting.Get(r.Context(), h.app.DB, actor.Agency); err == nil {
 		d.Currency = strings.ToUpper(ss.Currency)
+	}
+	if d.Copy {
+		if uk, err := h.app.UKDeclarationRequired(r.Context(), actor.Agency); err != nil {
+			return err
+		} else if uk {
+			d.Declaration = ukDeclarationForm(f.Declaration)
+		}
 	}
 	for _, k := range app.FormKinds {
 		d.Kinds = append(d.Kinds, portalKind{Value: k, Label: p.T("portal.kind." + k), Current: k == f.Kind})

@@ -13,6 +13,8 @@
   var pendingG = false;
   document.addEventListener("keydown", function (e) {
     var t = e.target;
+    // Escape leaves a desk's own scan box (data-scan) so the page's keys work.
+    if (e.key === "Escape" && t && t.hasAttribute && t.hasAttribute("data-scan") && document.activeElement === t) { t.blur(); return; }
     var typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
     if (typing || e.ctrlKey || e.metaKey || e.altKey) { return; }
     if (e.key === "/") {

@@ -2,7 +2,8 @@
 // current one, o (or Enter on the row) opens it, Shift+A selects every
 // request on the page, b goes to the batch action. Digits and N are
 // data-key shortcuts (app.js, and here while a checkbox has focus). The
-// list has focus on arrival; "/" goes to the scan box and Escape back.
+// list has focus on arrival; "/" goes to the scan box and Escape back
+// (also from a desk's own scan box, marked data-scan: the borrowing desk).
 // No inline script (strict CSP).
 (function () {
   "use strict";
@@ -27,7 +28,7 @@
   });
   document.addEventListener("keydown", function (e) {
     var t = e.target;
-    if (t && t.id === "scan" && e.key === "Escape" && picks.length) {
+    if (t && (t.id === "scan" || t.hasAttribute("data-scan")) && e.key === "Escape" && picks.length) {
       e.preventDefault(); mark(Math.max(cur, 0)); return;
     }
     var typing = t && ((t.tagName === "INPUT" && t.type !== "checkbox") || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
