@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"interlend/internal/ill"
 )
@@ -47,35 +46,8 @@ func BorrowingBatchActionsFor(queue string, actor ill.Actor) []ill.ActionName {
 // left as it was and reported; the others go on. Returns Invalid for an
 // empty or oversized batch or an action the desk does not batch.
 func (a *App) BorrowingBatch(ctx context.Context, actor ill.Actor, items []BatchItem, action ill.ActionName, params map[string]any) ([]BatchResult, error) {
-	if len(items) == 0 {
-		return nil, ill.E(ill.Invalid, "select at least one request", map[string]string{"id": "select at least one request"})
-	}
-	if len(items) > MaxBatch {
-		return nil, ill.E(ill.Invalid, fmt.Sprintf("at most %d requests at once", MaxBatch), map[string]string{"id": "too many"})
-	}
-	if !slices.Contains(BorrowingBatchActions, action) {
+	if len(items) > 0 && len(items) <= MaxBatch && !slices.Contains(BorrowingBatchActions, action) {
 		return nil, ill.E(ill.Invalid, fmt.Sprintf("the desk does not take %q for a selection", action), map[string]string{"action": "unknown action"})
 	}
-	out := make([]BatchResult, 0, len(items))
-	for _, it := range items {
-		res := BatchResult{ID: strings.ToUpper(strings.TrimSpace(it.ID))}
-		r, err := a.GetRequest(ctx, actor, res.ID)
-		if err == nil && r.Side != ill.Borrowing {
-			err = notFound(res.ID)
-		}
-		if err == nil {
-			p := map[string]any{}
-			for k, v := range params {
-				p[k] = v
-			}
-			r, err = a.Perform(ctx, actor, res.ID, action, p, it.Version)
-		}
-		if err != nil {
-			res.Error, res.Kind = ill.UserMessage(err), ill.KindOf(err).String()
-		} else {
-			res.OK, res.State, res.Version = true, r.State, r.Version
-		}
-		out = append(out, res)
-	}
-	return out, nil
+	return a.batch(ctx, actor, ill.Borrowing, items, action, params)
 }

@@ -160,20 +160,26 @@ const MaxBatch = 200
 // action does not fit, is left as it was and reported; the others go on.
 // Returns Invalid for an empty or oversized batch.
 func (a *App) LendingBatch(ctx context.Context, actor ill.Actor, items []BatchItem, action ill.ActionName, params map[string]any) ([]BatchResult, error) {
+	if _, ok := ill.LendingWorkflow.Action(action); !ok && len(items) > 0 && len(items) <= MaxBatch {
+		return nil, ill.E(ill.Invalid, fmt.Sprintf("there is no lending action %q", action), map[string]string{"action": "unknown action"})
+	}
+	return a.batch(ctx, actor, ill.Lending, items, action, params)
+}
+
+// batch performs action on each request of one side, each in its own
+// transaction, and reports what became of each (the desks' batches).
+func (a *App) batch(ctx context.Context, actor ill.Actor, side ill.Side, items []BatchItem, action ill.ActionName, params map[string]any) ([]BatchResult, error) {
 	if len(items) == 0 {
 		return nil, ill.E(ill.Invalid, "select at least one request", map[string]string{"id": "select at least one request"})
 	}
 	if len(items) > MaxBatch {
 		return nil, ill.E(ill.Invalid, fmt.Sprintf("at most %d requests at once", MaxBatch), map[string]string{"id": "too many"})
 	}
-	if _, ok := ill.LendingWorkflow.Action(action); !ok {
-		return nil, ill.E(ill.Invalid, fmt.Sprintf("there is no lending action %q", action), map[string]string{"action": "unknown action"})
-	}
 	out := make([]BatchResult, 0, len(items))
 	for _, it := range items {
 		res := BatchResult{ID: strings.ToUpper(strings.TrimSpace(it.ID))}
 		r, err := a.GetRequest(ctx, actor, res.ID)
-		if err == nil && r.Side != ill.Lending {
+		if err == nil && r.Side != side {
 			err = notFound(res.ID)
 		}
 		if err == nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -42,62 +43,13 @@ func borrowingBatchOptions(queue string, actor ill.Actor) []lendingOption {
 // one changed meanwhile or in a state the action does not fit is left as
 // it was.
 func (h *Handler) borrowingBatch(w http.ResponseWriter, r *http.Request) error {
-	actor, _ := actorFrom(r.Context())
-	if err := r.ParseForm(); err != nil {
-		return ill.E(ill.Invalid, "the form could not be read")
-	}
-	back := safeNext(r.PostFormValue("back"))
-	if !strings.HasPrefix(back, "/borrowing") {
-		back = "/borrowing"
-	}
-	p := h.page(r, "borrowing.title")
-	action := ill.ActionName(r.PostFormValue("action"))
-	def, ok := ill.BorrowingWorkflow.Action(action)
-	if !ok {
-		flash(r, "bad", p.T("borrowing.batch.noaction"))
-		http.Redirect(w, r, back, http.StatusSeeOther)
-		return nil
-	}
-	var items []app.BatchItem
-	for _, v := range r.PostForm["id"] {
-		id, ver, _ := strings.Cut(v, ":")
-		n, _ := strconv.ParseInt(ver, 10, 64)
-		items = append(items, app.BatchItem{ID: id, Version: n})
-	}
-	if len(items) == 0 {
-		flash(r, "bad", p.T("borrowing.batch.none"))
-		http.Redirect(w, r, back, http.StatusSeeOther)
-		return nil
-	}
-	params := map[string]any{}
-	for _, prm := range def.Params {
-		if v := strings.TrimSpace(r.PostFormValue(prm.Name)); v != "" && prm.Kind == "text" {
-			params[prm.Name] = v
+	return h.deskBatch(w, r, ill.Borrowing, "borrowing.title", func(def ill.ActionDef, form url.Values) map[string]any {
+		params := map[string]any{}
+		for _, prm := range def.Params {
+			if v := strings.TrimSpace(form.Get(prm.Name)); v != "" && prm.Kind == "text" {
+				params[prm.Name] = v
+			}
 		}
-	}
-	results, err := h.app.BorrowingBatch(r.Context(), actor, items, action, params)
-	if err != nil {
-		if ill.KindOf(err) == ill.Invalid {
-			flash(r, "bad", ill.UserMessage(err))
-			http.Redirect(w, r, back, http.StatusSeeOther)
-			return nil
-		}
-		return err
-	}
-	done := 0
-	for _, res := range results {
-		if res.OK {
-			done++
-		}
-	}
-	if done > 0 {
-		flash(r, "ok", p.Tn("borrowing.batch.done", done, p.T("action.borrowing."+string(action))))
-	}
-	for _, res := range results {
-		if !res.OK {
-			flash(r, "bad", p.T("borrowing.batch.failed", res.ID, res.Error))
-		}
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
-	return nil
+		return params
+	}, h.app.BorrowingBatch)
 }

@@ -250,74 +250,28 @@ func batchActionsFor(queue string, actor ill.Actor) []lendingOption {
 // is reported: those changed meanwhile by someone else, or in a state the
 // action does not fit, are left as they were.
 func (h *Handler) lendingBatch(w http.ResponseWriter, r *http.Request) error {
-	actor, _ := actorFrom(r.Context())
-	if err := r.ParseForm(); err != nil {
-		return ill.E(ill.Invalid, "the form could not be read")
-	}
-	back := safeNext(r.PostFormValue("back"))
-	if !strings.HasPrefix(back, "/lending") {
-		back = "/lending"
-	}
-	p := h.page(r, "desk.lending")
-	action := ill.ActionName(r.PostFormValue("action"))
-	def, ok := ill.LendingWorkflow.Action(action)
-	if !ok {
-		flash(r, "bad", p.T("lending.batch.noaction"))
-		http.Redirect(w, r, back, http.StatusSeeOther)
-		return nil
-	}
-	var items []app.BatchItem
-	for _, v := range r.PostForm["id"] {
-		id, ver, _ := strings.Cut(v, ":")
-		n, _ := strconv.ParseInt(ver, 10, 64)
-		items = append(items, app.BatchItem{ID: id, Version: n})
-	}
-	if len(items) == 0 {
-		flash(r, "bad", p.T("lending.batch.none"))
-		http.Redirect(w, r, back, http.StatusSeeOther)
-		return nil
-	}
+	return h.deskBatch(w, r, ill.Lending, "desk.lending", lendingBatchParams, h.app.LendingBatch)
+}
+
+// lendingBatchParams reads a lending batch action's inputs (the reason
+// lists and the date field are shared by several actions).
+func lendingBatchParams(def ill.ActionDef, form url.Values) map[string]any {
 	params := map[string]any{}
 	for _, prm := range def.Params {
-		v := strings.TrimSpace(r.PostFormValue(prm.Name))
+		v := strings.TrimSpace(form.Get(prm.Name))
 		switch {
-		case prm.Name == "reason" && action == ill.ActAnswerUnfilled:
-			v = strings.TrimSpace(r.PostFormValue("reasonUnfilled"))
-		case prm.Name == "reason" && action == ill.ActAnswerRetry:
-			v = strings.TrimSpace(r.PostFormValue("reasonRetry"))
+		case prm.Name == "reason" && def.Name == ill.ActAnswerUnfilled:
+			v = strings.TrimSpace(form.Get("reasonUnfilled"))
+		case prm.Name == "reason" && def.Name == ill.ActAnswerRetry:
+			v = strings.TrimSpace(form.Get("reasonRetry"))
 		case prm.Kind == "date":
-			v = strings.TrimSpace(r.PostFormValue("date"))
+			v = strings.TrimSpace(form.Get("date"))
 		}
 		if v != "" {
 			params[prm.Name] = v
 		}
 	}
-	results, err := h.app.LendingBatch(r.Context(), actor, items, action, params)
-	if err != nil {
-		if ill.KindOf(err) == ill.Invalid {
-			flash(r, "bad", ill.UserMessage(err))
-			http.Redirect(w, r, back, http.StatusSeeOther)
-			return nil
-		}
-		return err
-	}
-	done := 0
-	for _, res := range results {
-		if res.OK {
-			done++
-		}
-	}
-	label := p.T("action.lending." + string(action))
-	if done > 0 {
-		flash(r, "ok", p.Tn("lending.batch.done", done, label))
-	}
-	for _, res := range results {
-		if !res.OK {
-			flash(r, "bad", p.T("lending.batch.failed", res.ID, res.Error))
-		}
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
-	return nil
+	return params
 }
 
 type lendingNewData struct {
