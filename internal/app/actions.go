@@ -77,7 +77,7 @@ func may(actor ill.Actor, def ill.ActionDef) bool {
 func availableFor(actor ill.Actor, r *ill.Request) []ill.ActionDef {
 	var out []ill.ActionDef
 	for _, def := range ill.WorkflowFor(r.Side).Available(r.State, actor.Kind, r.ServiceType) {
-		if offSystemOnly[def.Name] && r.Protocol != ProtocolOffSystem {
+		if def.OffSystemOnly && r.Protocol != ProtocolOffSystem {
 			continue
 		}
 		if may(actor, def) && (r.Partner != "" || def.Sends.IsZero() || r.Side == ill.Borrowing && def.Name == ill.ActSend) {

@@ -17,9 +17,6 @@ import (
 // move exactly as for a partner that speaks ISO 18626. What we would
 // send (Received, ShippedReturn, Cancel) is recorded, not sent.
 
-// offSystemOnly lists actions offered only on off-system requests.
-var offSystemOnly = map[ill.ActionName]bool{ill.ActRecordLender: true}
-
 // recordLender applies a lender's answer recorded by hand.
 func (a *App) recordLender(tx *store.Tx, actor ill.Actor, r *ill.Request, p Params) error {
 	if r.Protocol != ProtocolOffSystem || r.Partner == "" {

@@ -112,8 +112,7 @@ type WebFormRequest struct {
 // NotFound (no form), Invalid (with field errors; a wrong code counts
 // towards the limit), RateLimited or Conflict (the same reference twice).
 func (a *App) SubmitWebForm(ctx context.Context, agency ill.AgencyID, clientIP string, f WebFormRequest) (*ill.Request, error) {
-	page, err := a.WebForm(ctx, agency)
-	if err != nil {
+	if _, err := a.WebForm(ctx, agency); err != nil {
 		return nil, err
 	}
 	n := f.NewLendingRequest
@@ -122,7 +121,7 @@ func (a *App) SubmitWebForm(ctx context.Context, agency ill.AgencyID, clientIP s
 	if err := n.validate(agency); err != nil {
 		return nil, err
 	}
-	if !validEmail(n.DeliveryAddr.Email) {
+	if !mail.ValidAddress(n.DeliveryAddr.Email) {
 		return nil, ill.E(ill.Invalid, "the request needs correcting", map[string]string{"email": "an email address for our answers"})
 	}
 	if n.ExternalNumber == "" {
@@ -132,7 +131,7 @@ func (a *App) SubmitWebForm(ctx context.Context, agency ill.AgencyID, clientIP s
 	badCode := "webform-code-" + auth.ClientKey(clientIP)
 	var out *ill.Request
 	var codeErr error
-	err = a.write(ctx, func(tx *store.Tx) error {
+	err := a.write(ctx, func(tx *store.Tx) error {
 		codeErr = nil
 		since := tx.Now().Add(-auth.ThrottleWindow)
 		wait := fmt.Sprintf("Too many requests from your address. Wait %d minutes and try again.", int(auth.ThrottleWindow.Minutes()))
@@ -165,7 +164,7 @@ func (a *App) SubmitWebForm(ctx context.Context, agency ill.AgencyID, clientIP s
 		return nil, codeErr
 	}
 	if err == nil {
-		a.Log.Info("web form request", "agency", agency, "request", out.PublicID, "form", page.Agency)
+		a.Log.Info("web form request", "agency", agency, "request", out.PublicID)
 	}
 	return out, err
 }
@@ -179,11 +178,6 @@ func codeMatches(codes []string, borrower ill.AgencyID, code string) bool {
 		}
 	}
 	return ok
-}
-
-func validEmail(s string) bool {
-	at := strings.LastIndexByte(s, '@')
-	return at > 0 && at < len(s)-3 && strings.Contains(s[at:], ".") && !strings.ContainsAny(s, " \t\r\n<>,;") && len(s) <= 254
 }
 
 // Partner emails: the answers to an off-system lending request whose

@@ -132,6 +132,9 @@ type ActionDef struct {
 	Shortcut string
 	// ServiceOnly limits the action to loans or copies ("" both).
 	ServiceOnly ServiceType
+	// OffSystemOnly offers the action only on requests tracked in another
+	// system (their protocol is off-system).
+	OffSystemOnly bool
 }
 
 // Event returns the event type the action records.

@@ -143,21 +143,9 @@ func (a AgencyData) BorrowingQueue(agency ill.AgencyID, q QueueSpec, limit, offs
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := a.t.query(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE %s
+	out, err := a.t.queryRequests(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE %s
 		ORDER BY CASE WHEN need_before IS NULL THEN 1 ELSE 0 END, need_before, updated_at, id LIMIT %d OFFSET %d`, w, limit, max(offset, 0)), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*ill.Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+	return out, total, err
 }
 
 // PatronRecentRequests lists a patron's borrowing requests that are open,
@@ -167,21 +155,8 @@ func (a AgencyData) PatronRecentRequests(agency ill.AgencyID, patronID int64, si
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	rows, err := a.t.query(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE agency = $1 AND patron_id = $2 AND side = 'borrowing'
+	return a.t.queryRequests(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE agency = $1 AND patron_id = $2 AND side = 'borrowing'
 		AND (closed_at IS NULL OR closed_at >= $3) ORDER BY id DESC LIMIT %d`, limit), string(agency), patronID, micros(since))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*ill.Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // RetentionDue lists the agency's requests closed before a moment whose
@@ -190,21 +165,8 @@ func (a AgencyData) RetentionDue(agency ill.AgencyID, before time.Time, limit in
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := a.t.query(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE agency = $1 AND redacted_at IS NULL
+	return a.t.queryRequests(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE agency = $1 AND redacted_at IS NULL
 		AND closed_at IS NOT NULL AND closed_at < $2 ORDER BY closed_at, id LIMIT %d`, limit), string(agency), micros(before))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*ill.Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // RedactText rewrites stored text that may hold personal data.

@@ -105,54 +105,19 @@ func (a AgencyData) ImportMessage(agency ill.AgencyID, m *StoredMessage) error {
 // ExportRequests returns up to limit of the agency's requests with ids
 // after afterID, in id order (a whole library, page by page).
 func (a AgencyData) ExportRequests(agency ill.AgencyID, afterID int64, limit int) ([]*ill.Request, error) {
-	rows, err := a.t.query(`SELECT id, version, data FROM requests WHERE agency = $1 AND id > $2 ORDER BY id LIMIT $3`, string(agency), afterID, limit)
+	out, err := a.t.queryRequests(`SELECT id, version, data FROM requests WHERE agency = $1 AND id > $2 ORDER BY id LIMIT $3`, string(agency), afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: export requests: %w", err)
 	}
-	defer rows.Close()
-	var out []*ill.Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ExportPatrons returns up to limit of the agency's patrons with ids
 // after afterID, in id order, with the blocks in force.
 func (a AgencyData) ExportPatrons(agency ill.AgencyID, afterID int64, limit int) ([]Patron, error) {
-	rows, err := a.t.query(`SELECT `+patronColumns+` FROM patrons WHERE agency = $1 AND id > $2 ORDER BY id LIMIT $3`, string(agency), afterID, limit)
+	out, err := a.patronsWithBlocks(agency, `SELECT `+patronColumns+` FROM patrons WHERE agency = $1 AND id > $2 ORDER BY id LIMIT $3`, string(agency), afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: export patrons: %w", err)
-	}
-	var out []Patron
-	var ids []int64
-	for rows.Next() {
-		p, err := scanPatron(agency, rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, p)
-		ids = append(ids, p.ID)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	blocks, err := a.blocks(agency, ids, false)
-	if err != nil {
-		return nil, err
-	}
-	at := map[int64]int{}
-	for i, p := range out {
-		at[p.ID] = i
-	}
-	for _, b := range blocks {
-		out[at[b.PatronID]].Blocks = append(out[at[b.PatronID]].Blocks, b)
 	}
 	return out, nil
 }

@@ -276,9 +276,19 @@ func (a AgencyData) SearchPatrons(agency ill.AgencyID, q string, limit int) ([]P
 		where = fmt.Sprintf(` AND (barcode = $2 OR ils_id = $2 OR barcode LIKE $%d ESCAPE '\' OR (%s))`, len(args), strings.Join(like, " AND "))
 		order = `CASE WHEN barcode = $2 THEN 0 WHEN ils_id = $2 THEN 1 ELSE 2 END, name, barcode`
 	}
-	rows, err := a.t.query(`SELECT `+patronColumns+` FROM patrons WHERE agency = $1`+where+` ORDER BY `+order+` LIMIT `+itoa(limit), args...)
+	out, err := a.patronsWithBlocks(agency, `SELECT `+patronColumns+` FROM patrons WHERE agency = $1`+where+` ORDER BY `+order+` LIMIT `+itoa(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: search patrons: %w", err)
+	}
+	return out, nil
+}
+
+// patronsWithBlocks runs q, which selects patronColumns, and adds each
+// patron's blocks in force.
+func (a AgencyData) patronsWithBlocks(agency ill.AgencyID, q string, args ...any) ([]Patron, error) {
+	rows, err := a.t.query(q, args...)
+	if err != nil {
+		return nil, err
 	}
 	var out []Patron
 	var ids []int64
@@ -299,12 +309,12 @@ func (a AgencyData) SearchPatrons(agency ill.AgencyID, q string, limit int) ([]P
 	if err != nil {
 		return nil, err
 	}
-	for i := range out {
-		for _, b := range blocks {
-			if b.PatronID == out[i].ID {
-				out[i].Blocks = append(out[i].Blocks, b)
-			}
-		}
+	at := make(map[int64]int, len(out))
+	for i, p := range out {
+		at[p.ID] = i
+	}
+	for _, b := range blocks {
+		out[at[b.PatronID]].Blocks = append(out[at[b.PatronID]].Blocks, b)
 	}
 	return out, nil
 }

@@ -114,6 +114,25 @@ func scanRequest(sc interface{ Scan(...any) error }) (*ill.Request, error) {
 	return r, nil
 }
 
+// queryRequests runs q, which selects id, version and data from requests,
+// and reads every row.
+func (t *Tx) queryRequests(q string, args ...any) ([]*ill.Request, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*ill.Request
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 func notFoundRequest(id string) error {
 	return ill.Errorf(ill.NotFound, "no request %s here", id)
 }
@@ -274,20 +293,8 @@ func (a AgencyData) ListRequests(agency ill.AgencyID, f RequestFilter) ([]*ill.R
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := a.t.query(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE %s ORDER BY %s LIMIT %d OFFSET %d`, w, order, limit, max(f.Offset, 0)), args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*ill.Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, r)
-	}
-	return out, total, rows.Err()
+	out, err := a.t.queryRequests(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE %s ORDER BY %s LIMIT %d OFFSET %d`, w, order, limit, max(f.Offset, 0)), args...)
+	return out, total, err
 }
 
 // searchCondition matches a scanned or typed query: a public id, a partner's
@@ -376,19 +383,6 @@ func (a AgencyData) SimilarRequests(agency ill.AgencyID, patronID int64, r *ill.
 	if len(conds) == 0 {
 		return nil, nil
 	}
-	rows, err := a.t.query(`SELECT id, version, data FROM requests WHERE agency = $1 AND patron_id = $2 AND created_at >= $3 AND id <> $4 AND side = 'borrowing' AND (`+
+	return a.t.queryRequests(`SELECT id, version, data FROM requests WHERE agency = $1 AND patron_id = $2 AND created_at >= $3 AND id <> $4 AND side = 'borrowing' AND (`+
 		strings.Join(conds, " OR ")+`) ORDER BY id DESC LIMIT 20`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*ill.Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }

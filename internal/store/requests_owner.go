@@ -14,29 +14,15 @@ import (
 // the request's data and in the indexed column alike; the version goes up
 // so that a form opened before the change is refused as stale.
 func (a AgencyData) ownPatronRequests(agency ill.AgencyID, patronID, userID int64) error {
-	rows, err := a.t.query(`SELECT id, version, data FROM requests WHERE agency = $1 AND patron_id = $2 AND side = 'borrowing'
+	rs, err := a.t.queryRequests(`SELECT id, version, data FROM requests WHERE agency = $1 AND patron_id = $2 AND side = 'borrowing'
 		AND redacted_at IS NULL`+a.t.db.forUpdate(), string(agency), patronID)
 	if err != nil {
 		return err
 	}
-	var rs []*ill.Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			rows.Close()
-			return err
-		}
-		if r.OwnerUserID != userID {
-			rs = append(rs, r)
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	for _, r := range rs {
+		if r.OwnerUserID == userID {
+			continue
+		}
 		r.OwnerUserID = userID
 		data, err := json.Marshal(r)
 		if err != nil {

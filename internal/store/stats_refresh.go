@@ -40,22 +40,13 @@ func (a AgencyData) StatsSources(agency ill.AgencyID, ids []int64) ([]StatsSourc
 	byID := map[int64]int{}
 	// (agency || '') keeps the check but not as an index choice: with a
 	// long id list a planner may otherwise walk the agency's index.
-	rows, err := a.t.query(`SELECT id, version, data FROM requests WHERE id IN (`+in+`) AND (agency || '') = $1 ORDER BY id`, args...)
+	rs, err := a.t.queryRequests(`SELECT id, version, data FROM requests WHERE id IN (`+in+`) AND (agency || '') = $1 ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
+	for _, r := range rs {
 		byID[r.ID] = len(out)
 		out = append(out, StatsSource{Request: r, Reasons: map[int64]string{}})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, nil
@@ -73,7 +64,7 @@ func (a AgencyData) StatsSources(agency ill.AgencyID, ids []int64) ([]StatsSourc
 	// The events, then the messages of the lenders' Unfilled answers
 	// alone (their reasonUnfilled): joining every event to its message
 	// would read the large messages table once per event.
-	rows, err = a.t.query(`SELECT id, request_id, seq, type, name, actor_kind, actor_user, actor_partner, from_state, to_state,
+	rows, err := a.t.query(`SELECT id, request_id, seq, type, name, actor_kind, actor_user, actor_partner, from_state, to_state,
 		message_id, data, at FROM events WHERE request_id IN (`+in+`) ORDER BY request_id, seq`, args...)
 	if err != nil {
 		return nil, err
