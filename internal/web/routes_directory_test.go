@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,12 +23,10 @@ import (
 )
 
 // pseudoPartner is the directory entry and catalog the pseudo-locale test
-// shows.
-var pseudoPartnerOnce sync.Once
-var pseudoRecordID int64
-
+// shows, made once in each pseudo world (the pseudo-locale and the axe
+// tests each have their own).
 func pseudoPartner(t *testing.T, pw *pseudoWorld, c *apptest.Client) string {
-	pseudoPartnerOnce.Do(func() {
+	pw.Once("directory.partner", func() {
 		pw.Known("Pseudo Partner Library", "US-PSX", "ISIL:US-PSX", "OCLC:PSX", "Pseudo Consortium", "EXCONS", "Pseudo title of a book", "Pseudo, Author",
 			"pseudo-book-1", "US-PSA", "ILL desk", "ill@psx.example", "QA76 .P7", "MAIN", "STACKS", "psx-1", "psx-2", "Example Press", "Boston",
 			"America/Chicago", "Winter closure", "v.1(1990)-")
@@ -64,13 +61,18 @@ func pseudoPartner(t *testing.T, pw *pseudoWorld, c *apptest.Client) string {
 		if _, err := pw.App.ImportCatalog(ctx, ill.SystemActor(), strings.NewReader(csv), catalog.ImportOptions{Holder: "US-PSX", Format: catalog.FormatCSV}); err != nil {
 			t.Fatal(err)
 		}
-		recs, err := pw.App.SearchCatalog(ctx, ill.SystemActor(), app.CatalogSearch{Text: "pseudo book"})
-		if err != nil || len(recs) != 1 {
-			t.Fatalf("pseudo record: %v %v", recs, err)
-		}
-		pseudoRecordID = recs[0].RowID
 	})
 	return ""
+}
+
+// pseudoRecordPath is the catalog page of the pseudo partner's record.
+func pseudoRecordPath(t *testing.T, pw *pseudoWorld, c *apptest.Client) string {
+	pseudoPartner(t, pw, c)
+	recs, err := pw.App.SearchCatalog(context.Background(), ill.SystemActor(), app.CatalogSearch{Text: "pseudo book"})
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("pseudo record: %v %v", recs, err)
+	}
+	return fmt.Sprintf("/catalog/record/%d", recs[0].RowID)
 }
 
 func init() {
@@ -82,10 +84,7 @@ func init() {
 		pseudoPage{Page: "error", Name: "error/directory-forbidden", As: "manager", Path: "/directory", Status: http.StatusForbidden},
 		pseudoPage{Page: "directory_catalog", As: "borrowing", Path: "/catalog?q=pseudo+book", Setup: pseudoPartner},
 		pseudoPage{Page: "directory_catalog", Name: "directory_catalog/empty", As: "lending", Path: "/catalog"},
-		pseudoPage{Page: "directory_record", As: "lending", Setup: func(t *testing.T, pw *pseudoWorld, c *apptest.Client) string {
-			pseudoPartner(t, pw, c)
-			return fmt.Sprintf("/catalog/record/%d", pseudoRecordID)
-		}},
+		pseudoPage{Page: "directory_record", As: "lending", Setup: pseudoRecordPath},
 	)
 }
 
