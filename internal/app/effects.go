@@ -31,6 +31,15 @@ var DefaultPolicy = Policy{
 	SearchAgain:    2 * 24 * time.Hour,
 }
 
+// effectHandlers carry out effects that features register with addEffect
+// (the problem workflows' effects, say) instead of a case below.
+var effectHandlers = map[ill.Effect]func(a *App, tx *store.Tx, ch *change) error{}
+
+// addEffect registers an effect's handler (call from init).
+func addEffect(eff ill.Effect, h func(a *App, tx *store.Tx, ch *change) error) {
+	effectHandlers[eff] = h
+}
+
 // policyFor returns an agency's lifecycle policy.
 func (a *App) policyFor(tx *store.Tx, agency ill.AgencyID) Policy {
 	if a.PolicyFor != nil {
@@ -195,6 +204,9 @@ func (a *App) effect(tx *store.Tx, ch *change, eff ill.Effect) error {
 	case ill.EffLateLender:
 		// Handled before classification (see incoming.go).
 	default:
+		if h := effectHandlers[eff]; h != nil {
+			return h(a, tx, ch)
+		}
 		return fmt.Errorf("app: unknown effect %q", eff)
 	}
 	return nil

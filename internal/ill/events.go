@@ -46,4 +46,6 @@ var EventTypes = []string{
 	// Bookkeeping.
 	"message_flagged", "message_duplicate", "message_stale", "rota_changed", "note_added",
 	"charge_added", "edited", "external_update",
+	// Problem workflows (docs/problems.md).
+	"problem_opened", "problem_step", "problem_closed",
 }
