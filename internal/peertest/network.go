@@ -330,6 +330,49 @@ func (nd *Node) MoveTimers(tb testing.TB, ref string, action ill.ActionName) int
 	return n
 }
 
+// MoveProblemTimers makes the node's pending problem-workflow timers of
+// request ref (a public id) for a problem kind's step due now (step
+// "detect" for its detection timer), like MoveTimers. It returns how many
+// moved.
+func (nd *Node) MoveProblemTimers(tb testing.TB, ref string, kind ill.ProblemKind, step string) int {
+	tb.Helper()
+	return nd.moveJobs(tb, ref, "request.problem", `%"kind":"`+string(kind)+`","step":"`+step+`"%`)
+}
+
+// moveJobs makes ready jobs of a kind for ref whose payload is LIKE
+// pattern due now, and returns how many there were.
+func (nd *Node) moveJobs(tb testing.TB, ref, kind, pattern string) int {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, nd.Store)
+	if err != nil {
+		tb.Fatalf("open %s's database: %v", nd.Spec.Name, err)
+	}
+	defer db.Close()
+	var n int
+	err = db.Read(ctx, func(tx *store.Tx) error {
+		js, err := tx.System().ListJobs(store.JobFilter{AllAgencies: true, Ref: ref, Kind: kind, States: []store.JobState{store.JobReady}})
+		for _, j := range js {
+			if strings.Contains(string(j.Payload), strings.Trim(pattern, "%")) {
+				n++
+			}
+		}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if n == 0 {
+		return 0
+	}
+	now := time.Now().Add(-time.Second).UnixMicro()
+	if err := store.ExecRaw(ctx, db, `UPDATE jobs SET run_at = $1 WHERE kind = $2 AND ref = $3 AND state = $4 AND payload LIKE $5`,
+		now, kind, ref, string(store.JobReady), pattern); err != nil {
+		tb.Fatalf("move %s's jobs: %v", nd.Spec.Name, err)
+	}
+	return n
+}
+
 // CLI runs an interlend command against the node's database and data
 // folder (while it serves: SQLite in WAL mode and PostgreSQL both allow
 // it) and fails the test when it exits with an error.
