@@ -158,7 +158,14 @@ func (a *App) apply(tx *store.Tx, ch *change) error {
 	if len(msgIDs) > 0 {
 		ch.data["sent"] = msgIDs
 	}
-	if err := tx.Agency().UpdateRequest(r.Agency, r, ch.expect); err != nil {
+	// The version staff saw was checked when the locked row was loaded;
+	// an effect that saved the request since (a problem workflow flagging
+	// it, say) moved the version on legitimately.
+	expect := ch.expect
+	if expect > 0 && r.Version != expect {
+		expect = 0
+	}
+	if err := tx.Agency().UpdateRequest(r.Agency, r, expect); err != nil {
 		return err
 	}
 	data, _ := json.Marshal(ch.data)
