@@ -225,12 +225,17 @@ func benchLookups(e env, a *app.App, sample []*marc.Holding, queries int) error 
 			return len(hs), err
 		}},
 	}
-	fmt.Fprintf(e.stdout, "%-46s %8s %10s %10s %10s %8s %10s\n", "lookup", "n", "p50", "p99", "max", "hits", "cpu/op")
+	fmt.Fprintf(e.stdout, "%-46s %8s %10s %10s %10s %8s %10s %14s\n", "lookup", "n", "p50", "p99", "max", "hits", "cpu/op", "server cpu/op")
 	for _, k := range kinds {
 		var lat []time.Duration
 		var cpu time.Duration // this process's CPU time over the measured lookups
 		hits := 0
+		var srv0 map[int]time.Duration // the database server's CPU when the measured lookups start
+		srvOK := false
 		for i, h := range sample {
+			if i == len(sample)/2 {
+				srv0, srvOK = serverCPU(e.ctx, a)
+			}
 			cpu0 := processCPU()
 			start := time.Now()
 			got, err := k.run(h)
@@ -255,10 +260,14 @@ func benchLookups(e env, a *app.App, sample []*marc.Holding, queries int) error 
 			fmt.Fprintf(e.stdout, "%-46s %8d\n", k.name, 0)
 			continue
 		}
+		srvPerOp := "-"
+		if srv1, ok := serverCPU(e.ctx, a); ok && srvOK {
+			srvPerOp = (serverCPUSince(srv0, srv1) / time.Duration(len(lat))).Round(time.Microsecond).String()
+		}
 		slices.Sort(lat)
 		q := func(f float64) time.Duration { return lat[min(len(lat)-1, int(f*float64(len(lat))))] }
-		fmt.Fprintf(e.stdout, "%-46s %8d %10s %10s %10s %8d %10s\n", k.name, len(lat), q(.5).Round(time.Microsecond), q(.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond), hits,
-			(cpu / time.Duration(len(lat))).Round(time.Microsecond))
+		fmt.Fprintf(e.stdout, "%-46s %8d %10s %10s %10s %8d %10s %14s\n", k.name, len(lat), q(.5).Round(time.Microsecond), q(.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond), hits,
+			(cpu / time.Duration(len(lat))).Round(time.Microsecond), srvPerOp)
 	}
 	return benchSizes(e.ctx, e, a)
 }

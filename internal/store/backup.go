@@ -140,7 +140,7 @@ func (db *DB) Backup(ctx context.Context, tw *tar.Writer) (Manifest, error) {
 		return m, err
 	}
 	for _, td := range ordered {
-		if td, err = dumpTable(ctx, tx, td.Name, tw); err != nil {
+		if td, err = dumpTable(ctx, tx, db.engine, td.Name, tw); err != nil {
 			return m, fmt.Errorf("backup: table %s: %w", td.Name, err)
 		}
 		m.Tables = append(m.Tables, td)
@@ -152,7 +152,7 @@ func (db *DB) Backup(ctx context.Context, tw *tar.Writer) (Manifest, error) {
 // dumpTable writes a table's rows as JSON lines into the archive. The rows
 // go to a temporary file first (a tar entry needs its size up front), so a
 // table of any size passes in constant memory.
-func dumpTable(ctx context.Context, tx *sql.Tx, name string, tw *tar.Writer) (TableDump, error) {
+func dumpTable(ctx context.Context, tx *sql.Tx, e Engine, name string, tw *tar.Writer) (TableDump, error) {
 	td := TableDump{Name: name}
 	tmp, err := os.CreateTemp("", "interlend-backup-*.jsonl")
 	if err != nil {
@@ -161,7 +161,7 @@ func dumpTable(ctx context.Context, tx *sql.Tx, name string, tw *tar.Writer) (Ta
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if td, err = writeRows(ctx, tx, name, bw); err != nil {
+	if td, err = writeRows(ctx, tx, e, name, bw); err != nil {
 		return td, err
 	}
 	if err := bw.Flush(); err != nil {
@@ -182,10 +182,16 @@ func dumpTable(ctx context.Context, tx *sql.Tx, name string, tw *tar.Writer) (Ta
 }
 
 // writeRows writes one JSON array per row of a table (or of a query with
-// a WHERE clause appended to the name, for tests).
-func writeRows(ctx context.Context, tx *sql.Tx, name string, w io.Writer) (TableDump, error) {
+// a WHERE clause appended to the name, for tests). Generated columns are
+// left out: the database computes them again when the rows are restored
+// (and refuses values for them).
+func writeRows(ctx context.Context, tx *sql.Tx, e Engine, name string, w io.Writer) (TableDump, error) {
 	td := TableDump{Name: name}
-	rows, err := tx.QueryContext(ctx, `SELECT * FROM `+name)
+	cols, err := storedColumns(ctx, tx, e, strings.Fields(name)[0])
+	if err != nil {
+		return td, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+name)
 	if err != nil {
 		return td, err
 	}
@@ -225,6 +231,36 @@ func writeRows(ctx context.Context, tx *sql.Tx, name string, w io.Writer) (Table
 		td.Rows++
 	}
 	return td, rows.Err()
+}
+
+// storedColumns lists a table's columns that are not generated, in
+// order.
+func storedColumns(ctx context.Context, tx *sql.Tx, e Engine, table string) ([]string, error) {
+	q := `SELECT '"' || replace(name, '"', '""') || '"' FROM pragma_table_xinfo($1) WHERE hidden = 0 ORDER BY cid`
+	if e == Postgres {
+		q = `SELECT quote_ident(column_name) FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`
+	}
+	rows, err := tx.QueryContext(ctx, q, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no columns found for table %s", table)
+	}
+	return out, nil
 }
 
 func writeTarFile(tw *tar.Writer, name string, body []byte) error {

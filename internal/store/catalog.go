@@ -271,6 +271,12 @@ func (n NetworkData) AnalyzeCatalog() error {
 			return fmt.Errorf("store: analyze %s: %w", table, err)
 		}
 	}
+	// The keyword index takes new rows into a pending list (up to 4 MB)
+	// that every search reads in full until autovacuum merges it: merge
+	// it now.
+	if _, err := n.t.exec(`SELECT gin_clean_pending_list('catalog_records_kw'::regclass)`); err != nil {
+		return fmt.Errorf("store: merge the keyword index's pending list: %w", err)
+	}
 	return nil
 }
 
@@ -278,11 +284,12 @@ func (n NetworkData) AnalyzeCatalog() error {
 // SQLite the FTS5 table is a virtual table that backups skip: triggers
 // fill it as a restore inserts records, and this rebuilds it from scratch
 // should it ever disagree (restore calls it after loading the tables). On
-// PostgreSQL the GIN index is part of the table and is rebuilt by REINDEX.
+// PostgreSQL the GIN index over the stored word column (migration 00023)
+// is part of the table and is rebuilt by REINDEX.
 func (n NetworkData) RebuildCatalogIndex() error {
 	q := `INSERT INTO catalog_fts (catalog_fts) VALUES ('rebuild')`
 	if n.t.Engine() == Postgres {
-		q = `REINDEX INDEX catalog_records_words`
+		q = `REINDEX INDEX catalog_records_kw`
 	}
 	if _, err := n.t.exec(q); err != nil {
 		return fmt.Errorf("store: rebuild catalog index: %w", err)

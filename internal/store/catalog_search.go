@@ -6,10 +6,6 @@ import (
 	"interlend/internal/catalog"
 )
 
-// catalogWords is the PostgreSQL expression of the keyword index
-// (migration 00004): it must be written exactly so for the index to be used.
-const catalogWords = `array_to_tsvector(string_to_array(r.kw_title, ' ') || string_to_array(r.kw_author, ' '))`
-
 // searchCap bounds the matches a keyword search ranks: a query whose words
 // are common (a single title word in a million records) ranks the first
 // searchCap matches in record order instead of all of them, so that every
@@ -51,28 +47,40 @@ func (n NetworkData) SearchCatalog(q catalog.Query) ([]catalog.Record, error) {
 	// Candidates (at most searchCap), then the page of them by length,
 	// then the page's records with their identifiers and coverage (so
 	// that those are read for the page only).
-	const order = `ORDER BY length(x.kw_title) + length(x.kw_author), x.id`
-	sb.WriteString(n.catalogSelect() + `catalog_records r WHERE r.id IN (SELECT x.id FROM catalog_records x WHERE x.id IN (`)
+	const order = `ORDER BY length(r.kw_title) + length(r.kw_author), r.id`
+	page := ` LIMIT ` + itoa(q.Limit) + ` OFFSET ` + itoa(max(q.Offset, 0)) + `) ` + order
 	if n.t.Engine() == Postgres {
+		// kw is the stored word vector with its GIN index (migration
+		// 00023): the candidates come from the index, and their lengths
+		// with them, so that ranking reads no row twice. Title and author
+		// restrictions are checked on the candidates only.
 		all := append(append(append([]string{}, kw...), title...), author...)
-		sb.WriteString(`SELECT m.id FROM catalog_records m WHERE ` + strings.ReplaceAll(catalogWords, "r.", "m.") + ` @@ ` + arg(tsquery(all)) + `::tsquery`)
+		sb.WriteString(n.catalogSelect() + `catalog_records r WHERE r.id IN (SELECT c.id FROM (SELECT m.id, length(m.kw_title) + length(m.kw_author) AS len FROM catalog_records m WHERE m.kw @@ ` + arg(tsquery(all)) + `::tsquery`)
 		if len(title) > 0 {
-			sb.WriteString(` AND array_to_tsvector(string_to_array(m.kw_title, ' ')) @@ ` + arg(tsquery(title)) + `::tsquery`)
+			sb.WriteString(` AND string_to_array(m.kw_title, ' ') @> ` + arg(textArray(title)) + `::text[]`)
 		}
 		if len(author) > 0 {
-			sb.WriteString(` AND array_to_tsvector(string_to_array(m.kw_author, ' ')) @@ ` + arg(tsquery(author)) + `::tsquery`)
+			sb.WriteString(` AND string_to_array(m.kw_author, ' ') @> ` + arg(textArray(author)) + `::text[]`)
 		}
-		sb.WriteString(holders("m.holder"))
-	} else {
-		match := arg(ftsQuery(kw, title, author))
-		if len(q.Holders) > 0 {
-			sb.WriteString(`SELECT f.rowid FROM catalog_fts f JOIN catalog_records m ON m.id = f.rowid WHERE catalog_fts MATCH ` + match + holders("m.holder"))
-		} else {
-			sb.WriteString(`SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ` + match)
-		}
+		sb.WriteString(holders("m.holder") + ` LIMIT ` + itoa(searchCap) + `) c ORDER BY c.len, c.id` + page)
+		return n.catalogRecords(q.Items, sb.String(), args...)
 	}
-	sb.WriteString(` LIMIT ` + itoa(searchCap) + `) ` + order + ` LIMIT ` + itoa(q.Limit) + ` OFFSET ` + itoa(max(q.Offset, 0)) + `) ` + strings.ReplaceAll(order, "x.", "r."))
+	sb.WriteString(n.catalogSelect() + `catalog_records r WHERE r.id IN (SELECT x.id FROM catalog_records x WHERE x.id IN (`)
+	match := arg(ftsQuery(kw, title, author))
+	if len(q.Holders) > 0 {
+		sb.WriteString(`SELECT f.rowid FROM catalog_fts f JOIN catalog_records m ON m.id = f.rowid WHERE catalog_fts MATCH ` + match + holders("m.holder"))
+	} else {
+		sb.WriteString(`SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH ` + match)
+	}
+	sb.WriteString(` LIMIT ` + itoa(searchCap) + `) ` + strings.ReplaceAll(order, "r.", "x.") + page)
 	return n.catalogRecords(q.Items, sb.String(), args...)
+}
+
+// textArray writes words as a PostgreSQL array literal, each element
+// quoted (so that a word such as "null" stays a word). Words are letters
+// and digits only (catalog.Words), so quoting cannot be broken out of.
+func textArray(words []string) string {
+	return `{"` + strings.Join(words, `","`) + `"}`
 }
 
 // tsquery ANDs words as quoted lexemes. Words are letters and digits only

@@ -32,7 +32,7 @@ func SnapshotAgency(ctx context.Context, db *DB, agency string) (string, error) 
 				continue
 			}
 			var body strings.Builder
-			td, err := writeRows(ctx, t.tx, name+` WHERE agency = '`+agency+`' ORDER BY 1`, &body)
+			td, err := writeRows(ctx, t.tx, t.db.engine, name+` WHERE agency = '`+agency+`' ORDER BY 1`, &body)
 			if err != nil {
 				return err
 			}
