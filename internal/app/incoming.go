@@ -22,6 +22,10 @@ type Confirmation struct {
 	ErrorValue string `json:"errorValue,omitempty"`
 	Duplicate  bool   `json:"duplicate,omitempty"`
 	Request    string `json:"request,omitempty"` // our public id of the request concerned
+	// Raw is the XML an outgoing message went as (set by a Transport once
+	// it wrote the message, even when sending then failed); deliver keeps
+	// it with the message in the transaction that records the outcome.
+	Raw string `json:"-"`
 }
 
 // ISO 18626 error types (XSD spelling).
@@ -94,11 +98,19 @@ func (a *App) storeIncoming(tx *store.Tx, to, from ill.AgencyID, r *ill.Request,
 	if prev, ok, err := tx.Agency().MessageByDedupeKey(to, store.Inbound, from, key); err != nil || ok {
 		return &prev, ok, err
 	}
+	sm, err := a.addIncoming(tx, to, from, r, m, raw, key)
+	return sm, false, err
+}
+
+// addIncoming keeps an incoming message known not to be a duplicate (the
+// Request that has just made its lending request: a copy of it would have
+// found that request).
+func (a *App) addIncoming(tx *store.Tx, to, from ill.AgencyID, r *ill.Request, m ill.Message, raw, key string) (*store.StoredMessage, error) {
 	sm := &store.StoredMessage{Direction: store.Inbound, Partner: from, Kind: m.Kind, Summary: summarise(m), DedupeKey: key, Body: m, Raw: raw, Delivery: "applied"}
 	if r != nil {
 		sm.RequestID = r.ID
 	}
-	return sm, false, tx.Agency().AddMessage(to, sm)
+	return sm, tx.Agency().AddMessage(to, sm)
 }
 
 // recordRejected keeps a refused message (verbatim storage before acting
@@ -146,7 +158,7 @@ func (a *App) receiveRequest(tx *store.Tx, to, from ill.AgencyID, m ill.Message,
 	if err := tx.Agency().CreateRequest(to, r); err != nil {
 		return Confirmation{}, err
 	}
-	sm, _, err := a.storeIncoming(tx, to, from, r, m, raw)
+	sm, err := a.addIncoming(tx, to, from, r, m, raw, DedupeKey(m))
 	if err != nil {
 		return Confirmation{}, err
 	}

@@ -194,11 +194,20 @@ func (a *App) deliver(ctx context.Context, run *jobs.Run) error {
 	if err := run.Job.Decode(&p); err != nil {
 		return jobs.Permanent(err)
 	}
+	// The message and whether its partner is hosted here, in one read.
 	var sm store.StoredMessage
-	if err := a.read(ctx, func(tx *store.Tx) (err error) { sm, err = tx.Agency().GetMessage(p.Agency, p.Message); return }); err != nil {
+	var hosted, found bool
+	err := a.read(ctx, func(tx *store.Tx) (err error) {
+		if sm, err = tx.Agency().GetMessage(p.Agency, p.Message); err != nil {
+			return err
+		}
+		found = true
+		hosted, err = isHostedIn(tx, sm.Partner)
+		return err
+	})
+	if err != nil && !found {
 		return jobs.Permanent(err)
 	}
-	hosted, err := a.isHosted(ctx, sm.Partner)
 	if err != nil {
 		return err
 	}
@@ -237,10 +246,23 @@ func (a *App) deliver(ctx context.Context, run *jobs.Run) error {
 			return a.holdMessage(ctx, run, sm, err.Error())
 		}
 		if err != nil {
+			if conf.Raw != "" {
+				// Kept even when the partner was not reached.
+				if rerr := a.SetMessageRaw(ctx, p.Agency, sm.ID, conf.Raw); rerr != nil {
+					return errors.Join(err, rerr)
+				}
+			}
 			return err // transport failure: retry with backoff
 		}
 		if conf.OK {
+			// The XML it went as and the outcome in the transaction that
+			// completes the job: one write per message sent.
 			return run.Complete(ctx, func(tx *store.Tx) error {
+				if conf.Raw != "" {
+					if err := tx.Agency().SetMessageRaw(p.Agency, sm.ID, conf.Raw); err != nil {
+						return err
+					}
+				}
 				return tx.Agency().SetMessageDelivery(p.Agency, sm.ID, store.DeliverySent, conf.String(), "")
 			})
 		}
@@ -251,6 +273,10 @@ func (a *App) deliver(ctx context.Context, run *jobs.Run) error {
 	if err := a.write(ctx, func(tx *store.Tx) error {
 		if hosted {
 			if err := a.recordRejected(tx, sm.Partner, p.Agency, sm.Body, conf); err != nil {
+				return err
+			}
+		} else if conf.Raw != "" {
+			if err := tx.Agency().SetMessageRaw(p.Agency, sm.ID, conf.Raw); err != nil {
 				return err
 			}
 		}
@@ -292,18 +318,13 @@ func (a *App) flagRequest(tx *store.Tx, agency ill.AgencyID, requestID int64, re
 	return a.event(tx, r, ill.SystemActor(), "message_flagged", reason, data, 0)
 }
 
-// isHosted reports whether an agency is hosted by this deployment.
-func (a *App) isHosted(ctx context.Context, agency ill.AgencyID) (bool, error) {
-	var ok bool
-	err := a.read(ctx, func(tx *store.Tx) error {
-		_, err := tx.System().GetAgency(agency)
-		if ill.Is(err, ill.NotFound) {
-			return nil
-		}
-		ok = err == nil
-		return err
-	})
-	return ok, err
+// isHostedIn reports whether an agency is hosted by this deployment.
+func isHostedIn(tx *store.Tx, agency ill.AgencyID) (bool, error) {
+	_, err := tx.System().GetAgency(agency)
+	if ill.Is(err, ill.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func (c Confirmation) String() string {

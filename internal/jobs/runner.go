@@ -123,6 +123,7 @@ func (r *Runner) Run(ctx context.Context, grace time.Duration) error {
 	listenCtx, stopListen := context.WithCancel(ctx)
 	defer stopListen()
 	go r.db.ListenJobs(listenCtx, r.Kick)
+	stopHandoff := r.startHandoff(jobCtx)
 
 	for ctx.Err() == nil {
 		claimed, err := r.claimAndDispatch(ctx, jobCtx)
@@ -134,6 +135,7 @@ func (r *Runner) Run(ctx context.Context, grace time.Duration) error {
 		}
 		r.sleep(ctx)
 	}
+	stopHandoff()
 	done := make(chan struct{})
 	go func() { r.wg.Wait(); close(done) }()
 	select {

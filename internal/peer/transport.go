@@ -18,8 +18,10 @@ import (
 
 // Send delivers a stored outgoing message to a partner not hosted here:
 // the endpoint and credentials come from the directory only; the message
-// is written in the partner's version, stored verbatim, and POSTed with the
-// job's idempotency key. It returns the partner's confirmation; transport
+// is written in the partner's version and POSTed with the job's
+// idempotency key. The XML is returned in the confirmation's Raw (also
+// with an error, once written) for the caller to store verbatim with the
+// outcome. It returns the partner's confirmation; transport
 // failures and 5xx answers are errors (retried), 4xx answers permanent
 // (staff fix the directory, then re-drive).
 func (p *Peer) Send(ctx context.Context, from, to ill.AgencyID, sm store.StoredMessage, key string) (app.Confirmation, error) {
@@ -48,12 +50,12 @@ func (p *Peer) Send(ctx context.Context, from, to ill.AgencyID, sm store.StoredM
 	if err != nil {
 		return app.Confirmation{}, jobs.Permanent(err)
 	}
-	if err := p.app.SetMessageRaw(ctx, from, sm.ID, string(raw)); err != nil {
-		return app.Confirmation{}, err
-	}
+	// From here on the confirmation carries the XML, even with an error:
+	// the caller keeps it with the message together with the outcome.
+	sent := app.Confirmation{Raw: string(raw)}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.Endpoint.URL, bytes.NewReader(raw))
 	if err != nil {
-		return app.Confirmation{}, jobs.Permanent(err)
+		return sent, jobs.Permanent(err)
 	}
 	req.Header.Set("Content-Type", `application/xml; charset="utf-8"`)
 	req.Header.Set("Idempotency-Key", key)
@@ -69,26 +71,26 @@ func (p *Peer) Send(ctx context.Context, from, to ill.AgencyID, sm store.StoredM
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return app.Confirmation{}, fmt.Errorf("%s did not answer: %w", to, err)
+		return sent, fmt.Errorf("%s did not answer: %w", to, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxMessageBytes))
 	if err != nil {
-		return app.Confirmation{}, fmt.Errorf("%s: reading the confirmation: %w", to, err)
+		return sent, fmt.Errorf("%s: reading the confirmation: %w", to, err)
 	}
 	switch {
 	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout:
-		return app.Confirmation{}, fmt.Errorf("%s answered %s", to, resp.Status)
+		return sent, fmt.Errorf("%s answered %s", to, resp.Status)
 	case resp.StatusCode >= 300:
-		return app.Confirmation{}, jobs.Permanent(fmt.Errorf("%s refused the message with %s: %s", to, resp.Status, bytes.TrimSpace(body)))
+		return sent, jobs.Permanent(fmt.Errorf("%s refused the message with %s: %s", to, resp.Status, bytes.TrimSpace(body)))
 	}
 	cm, _, perr := iso18626.ParseWith(body, iso18626.ParseOptions{Tolerance: iso18626.Lenient()})
 	if perr != nil {
-		return app.Confirmation{}, fmt.Errorf("%s answered with no readable confirmation: %w", to, perr)
+		return sent, fmt.Errorf("%s answered with no readable confirmation: %w", to, perr)
 	}
 	c, err := wire.ReadConfirmation(cm)
 	if err != nil {
-		return app.Confirmation{}, fmt.Errorf("%s: %w", to, err)
+		return sent, fmt.Errorf("%s: %w", to, err)
 	}
-	return app.Confirmation{OK: c.OK, ErrorType: c.ErrorType, ErrorValue: c.ErrorValue}, nil
+	return app.Confirmation{OK: c.OK, ErrorType: c.ErrorType, ErrorValue: c.ErrorValue, Raw: sent.Raw}, nil
 }

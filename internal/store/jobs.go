@@ -125,6 +125,13 @@ func (s SystemData) EnqueueJob(nj NewJob) (int64, error) {
 	if nj.HoldReason != "" {
 		state = JobHeld
 	}
+	if h := s.t.db.jobHandoff(); h != nil && state == JobReady && !nj.RunAt.After(s.t.now) && h.Accepts(nj.Kind) {
+		// Due now and a local worker is free: leased to it here, run as
+		// soon as the transaction commits.
+		if id, ok, err := s.enqueueLeased(h, nj, payload); err != nil || ok {
+			return id, err
+		}
+	}
 	var id int64
 	err := s.t.queryRow(`INSERT INTO jobs (kind, agency, payload, ordering_key, idempotency_key, state, run_at, max_attempts, hold_reason, ref, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
@@ -257,6 +264,11 @@ func (s SystemData) CompleteJob(j Job) error {
 	if err := s.t.execOne(ErrLeaseLost, `UPDATE jobs SET state = 'done', completed_at = $1, updated_at = $1, lease_until = 0
 		WHERE id = $2 AND lease_token = $3 AND state = 'running'`, micros(s.t.now), j.ID, j.LeaseToken); err != nil {
 		return err
+	}
+	if j.OrderingKey != "" {
+		if err := s.startNext(j.OrderingKey); err != nil {
+			return err
+		}
 	}
 	return s.finishAttempt(j, "done", "")
 }
@@ -409,13 +421,19 @@ func (s SystemData) RedriveJobs(f JobFilter) (int64, error) {
 // timers and outgoing messages of a request that reached a terminal state).
 // Running jobs finish their attempt. Returns how many.
 func (s SystemData) CancelJobs(f JobFilter) (int64, error) {
+	largs := []any{micros(s.t.now)}
+	leased, err := s.cancelLeased(f.where(&largs), largs)
+	if err != nil {
+		return 0, err
+	}
 	f.States = []JobState{JobReady, JobHeld, JobDead}
 	args := []any{micros(s.t.now)}
 	res, err := s.t.exec(`UPDATE jobs SET state = 'cancelled', updated_at = $1, completed_at = $1 WHERE `+f.where(&args), args...)
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	return n + leased, err
 }
 
 // NextJobDue is the run_at of the earliest ready job, or the zero time.

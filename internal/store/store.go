@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"interlend/internal/ill"
@@ -62,7 +63,8 @@ type DB struct {
 
 	readStmts, writeStmts *stmtCache // SQLite only: prepared statements per pool
 
-	committed []func() // hooks run after every commit that enqueued jobs (see OnJobsEnqueued)
+	committed []func()     // hooks run after every commit that enqueued jobs (see OnJobsEnqueued)
+	handoff   atomic.Value // handoffBox: the local runner taking jobs due now (jobs_handoff.go)
 }
 
 // Engine reports which engine the database runs on.

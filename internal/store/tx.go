@@ -23,7 +23,8 @@ type Tx struct {
 	stmts  *stmtCache // prepared statements of the pool tx runs on (nil: none)
 	now    time.Time
 	after  []func()
-	notify bool // jobs were enqueued: wake workers after commit
+	notify bool           // jobs were enqueued: wake workers after commit
+	leased map[int64]bool // jobs leased to this process's runner in this transaction (jobs_handoff.go)
 }
 
 // Now is the time every row written by this transaction is stamped with.
