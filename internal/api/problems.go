@@ -38,4 +38,3 @@ func nonNil(ps []store.Problem, err error) ([]store.Problem, error) {
 	}
 	return ps, err
 }
-

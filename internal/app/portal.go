@@ -40,7 +40,11 @@ type PortalRequest struct {
 	Question string
 	// Download is set when a delivered file can be downloaded.
 	Download bool
-	History  []PatronEvent
+	// NeedBeforeAsked is set while the patron is asked whether to go on
+	// after the need-before date passed (problems_silence.go).
+	NeedBeforeAsked bool
+
+	History []PatronEvent
 }
 
 // PatronEvent is one line of a request's history for its patron.
@@ -139,6 +143,9 @@ func (a *App) portalView(ctx context.Context, actor ill.Actor, r *ill.Request, h
 			return err
 		}
 		lender = lenderName(tx, r.Partner)
+		if pr.NeedBeforeAsked, err = needBeforeAsked(tx, r); err != nil {
+			return err
+		}
 		if r.State == ill.BCompleted && r.ServiceType == ill.Copy {
 			_, ferr := deliveredFile(tx, r)
 			pr.Download = ferr == nil

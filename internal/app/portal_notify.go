@@ -41,6 +41,12 @@ var PatronNotices = []PatronNotice{
 	{Key: "patron.renewed", Event: "renewed"},
 	{Key: "patron.renewal_refused", Event: "renewal_refused"},
 	{Key: "patron.message", Event: "message"}, // staff writing to the patron (borrowing_more.go)
+	// Problems found at receipt (problems_receipt_notice.go).
+	{Key: noticeDelayed, Event: "problem_delayed"},
+	{Key: noticeDamagedReturned, Event: "problem_damaged_returned"},
+	{Key: noticeDamageBill, Event: "problem_damage_bill"},
+	{Key: noticeCopyComing, Event: "problem_copy_coming"},
+	{Key: noticeCopyReady, Event: "problem_copy_ready"},
 }
 
 // PatronNoticeData is what a patron notice template gets. Dates are

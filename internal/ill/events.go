@@ -48,4 +48,7 @@ var EventTypes = []string{
 	"charge_added", "edited", "external_update",
 	// Problem workflows (docs/problems.md).
 	"problem_opened", "problem_step", "problem_closed",
+	"lost_claimed", "lost_agreed", "lost_settled", "return_not_received", // problems in transit
+	"wrong_item_received", "damaged_on_arrival", "damage_answered", "rerequested", "damage_charged", "bad_copy_reported", // problems at receipt
+	"partner_reminded", "cancel_given_up", "return_closed_unconfirmed", "need_before_answered", // timer-driven problems (silent partner, need-before, conditions)
 }

@@ -75,38 +75,41 @@ var ProblemSteps = []ProblemStep{
 	{ProbClaimedReturned, "trace", 0, false, "Staff trace the return shipment (courier, tracking) and answer the lender."},
 	{ProbClaimedReturned, "settle", 10, false, "Not found: agree who pays."},
 
-	{ProbWrongItem, StepDetect, 0, true, "The item received is not the one asked for (item, volume or edition)."},
-	{ProbWrongItem, "return", 0, false, "Ship the wrong item back to the lender."},
-	{ProbWrongItem, "rerequest", 0, false, "Ask again for the right item (the same lender or the next)."},
+	{ProbWrongItem, StepDetect, 0, true, "The item received is not the one asked for (item, volume or edition); the lender is told (Notification), the patron that it is delayed."},
+	{ProbWrongItem, "return", 0, false, "Ship the wrong item back to the lender (ShippedReturn)."},
+	{ProbWrongItem, "rerequest", 2, false, "Shipped back (at once), or this many business days after the flag at the latest: ask again for the right item in a new request (the same lender or the next)."},
+	{ProbWrongItem, "attention", 5, false, "Not asked again this many business days after that: staff follow up."},
 
-	{ProbDamagedArrival, StepDetect, 0, true, "Damaged on arrival: the lender is told before the patron gets it."},
-	{ProbDamagedArrival, "lender_decides", 3, false, "The lender says whether to lend it on as it is or have it back."},
+	{ProbDamagedArrival, StepDetect, 0, true, "Damaged on arrival: held back from the patron; the lender is told (Notification)."},
+	{ProbDamagedArrival, "lender_decides", 0, true, "The lender says whether to lend it on as it is or have it back."},
+	{ProbDamagedArrival, "attention", 3, false, "No decision from the lender this many business days later (staff ask again), or the lender answered (staff put it on the hold shelf or ship it back, as it said)."},
 
-	{ProbDamagedPatron, StepDetect, 0, true, "Damaged while with the patron."},
-	{ProbDamagedPatron, "bill", 0, false, "The lender's charge is recorded and the patron billed."},
+	{ProbDamagedPatron, StepDetect, 0, true, "Damaged while with the patron: the lender is told at check-in (Notification)."},
+	{ProbDamagedPatron, "bill", 0, false, "The lender's repair or replacement charge is recorded and the patron billed."},
+	{ProbDamagedPatron, "attention", 10, false, "No charge recorded this many business days later: staff ask the lender again."},
 
 	{ProbBadCopy, StepDetect, 0, true, "The delivered copy is bad or incomplete."},
-	{ProbBadCopy, "resend_asked", 0, true, "A Notification asks the lender to send it again."},
-	{ProbBadCopy, "reminder", 3, true, "No new copy yet: a reminder."},
+	{ProbBadCopy, "resend_asked", 0, true, "A Notification asks the lender to send it again; the patron is told a new copy is coming."},
+	{ProbBadCopy, "reminder", 3, true, "No new copy yet: a reminder (the Notification again)."},
 	{ProbBadCopy, "attention", 3, false, "Still no new copy: staff follow up."},
 
 	{ProbSilentCancel, StepDetect, 2, true, "Cancel sent, no answer this many business days later."},
-	{ProbSilentCancel, "reminder", 0, true, "A reminder (the Cancel sent again as a note)."},
+	{ProbSilentCancel, "reminder", 0, true, "A reminder: the Cancel sent again (with a note); the patron is told."},
 	{ProbSilentCancel, "attention", 3, false, "Still no answer: staff follow up."},
 	{ProbSilentRenew, StepDetect, 2, true, "Renew sent, no answer this many business days later."},
-	{ProbSilentRenew, "reminder", 0, true, "A reminder to the lender."},
+	{ProbSilentRenew, "reminder", 0, true, "A reminder: the Renew sent again (with a note); the patron is told."},
 	{ProbSilentRenew, "attention", 3, false, "Still no answer: staff follow up."},
 	{ProbSilentReturn, StepDetect, 10, true, "Shipped back, no LoanCompleted this many business days later."},
 	{ProbSilentReturn, "reminder", 0, true, "A StatusRequest asks the lender whether it arrived."},
 	{ProbSilentReturn, "attention", 5, false, "Still no answer: staff follow up."},
 
-	{ProbNeedBefore, StepDetect, 0, true, "The patron's need-before date passed and the request is not filled."},
-	{ProbNeedBefore, "ask_patron", 0, true, "The patron is asked whether to go on."},
+	{ProbNeedBefore, StepDetect, 0, true, "The patron's need-before date passed (its end, library time) this many business days ago and the request is not filled."},
+	{ProbNeedBefore, "ask_patron", 0, true, "The patron is asked (email and portal) whether to go on, with a new date or none, or cancel."},
 	{ProbNeedBefore, "attention", 5, false, "No answer from the patron: staff decide."},
 
 	{ProbConditionsUnanswered, StepDetect, 2, true, "The lender's conditions have waited this many business days."},
 	{ProbConditionsUnanswered, "reminder", 0, true, "Staff (and the patron, if asked) are reminded."},
-	{ProbConditionsUnanswered, "auto_reject", 3, true, "Still unanswered: the conditions are rejected and the request moves on."},
+	{ProbConditionsUnanswered, "auto_reject", 3, true, "Still unanswered: the conditions are rejected (a Cancel to that lender) and the request moves on."},
 }
 
 // ProblemKinds lists the kinds in the table's order.

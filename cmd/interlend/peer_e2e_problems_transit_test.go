@@ -1,0 +1,278 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"interlend/internal/directory"
+	"interlend/internal/ill"
+	"interlend/internal/iso18626"
+	"interlend/internal/mail/mailtest"
+	"interlend/internal/peertest"
+	"interlend/internal/store"
+	"interlend/internal/store/storetest"
+)
+
+// The problems in transit (docs/problems.md) between two Interlend
+// processes, in both ISO 18626 versions: a loan not received (the
+// detection timer and the claim step moved with MoveProblemTimers, the
+// StatusRequest and the Lost claim on the wire, the lender's
+// CompletedWithoutReturn, the settlement), and a return the lender says
+// never arrived (its Overdue with the marked note, our trace, found by
+// the check-in, or settled). Each asserts the problems queue through
+// the API, the patron's email at an in-process SMTP server, and at the
+// end every document against the XSD.
+
+const transitPatronEmail = "tom.transit@exa.example"
+
+type transitScene struct {
+	*scene
+	smtp   *mailtest.Server
+	patron int64
+}
+
+func newTransitScene(t *testing.T, version string) *transitScene {
+	t.Helper()
+	smtp := mailtest.Start(t)
+	env := []string{"INTERLEND_SMTP_HOST=" + smtp.Host(), fmt.Sprintf("INTERLEND_SMTP_PORT=%d", smtp.Port()),
+		"INTERLEND_SMTP_TLS=none", "INTERLEND_SMTP_FROM=" + mailtest.From}
+	be, le := store.SQLite, store.SQLite
+	if storetest.AdminDSN() != "" {
+		if version == directory.Version2021 {
+			be = store.Postgres
+		} else {
+			le = store.Postgres
+		}
+	}
+	n := peertest.Start(t, version,
+		peertest.NodeSpec{Name: "transit-borrower", Libraries: []ill.AgencyID{libA}, Engine: be, Env: env},
+		peertest.NodeSpec{Name: "transit-lender", Libraries: []ill.AgencyID{libB, libC}, Engine: le})
+	s := &transitScene{scene: &scene{version: version, iso: iso18626.V2021, net: n, borrower: n.Node(libA), lender: n.Node(libB),
+		a: n.Staff(libA), b: n.Staff(libB), c: n.Staff(libC)}, smtp: smtp}
+	if version == directory.Version12 {
+		s.iso = iso18626.V1_2
+	}
+	csv := filepath.Join(t.TempDir(), "patrons.csv")
+	if err := os.WriteFile(csv, []byte("barcode,name,email,category\nPT-9001,Tom Transit,"+transitPatronEmail+",faculty\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.borrower.CLI(t, "import", "patrons", csv, "--agency", string(libA))
+	_, page, err := s.a.GetPage("/patrons?q=PT-9001")
+	m := regexp.MustCompile(`href="/patrons/(\d+)"`).FindStringSubmatch(page)
+	if err != nil || m == nil {
+		t.Fatalf("patron search: %v\n%.500s", err, page)
+	}
+	fmt.Sscan(m[1], &s.patron)
+	return s
+}
+
+// shippedFor is a loan for the patron, shipped by US-EXB with tracking.
+func (s *transitScene) shippedFor(t *testing.T, title string) (bid, lid string) {
+	t.Helper()
+	body := peertest.NewLoan(title, libB)
+	body["patronId"] = s.patron
+	delete(body["citation"].(map[string]any), "isbn")
+	bid, lid = s.create(t, body, libB)
+	s.b.Act(t, lid, ill.ActWillSupply, nil)
+	s.b.Act(t, lid, ill.ActShip, map[string]any{"barcode": "39007" + strings.TrimPrefix(bid, "B"), "courier": "UPS", "trackingId": "1ZOUT" + bid})
+	s.a.WaitState(t, bid, ill.BShipped)
+	return bid, lid
+}
+
+// transitProblem waits until c's queue of kind holds id's problem and ok
+// says yes to it.
+func transitProblem(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, what string, ok func(store.Problem) bool) store.Problem {
+	t.Helper()
+	deadline := time.Now().Add(peertest.Wait)
+	for {
+		var ps []store.Problem
+		if err := c.Call("GET", "/api/v1/problems?kind="+string(kind), nil, &ps); err != nil {
+			t.Fatalf("%s: problems queue: %v", c.Agency, err)
+		}
+		for _, p := range ps {
+			if p.Request == id && ok(p) {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %s: the %s queue has no fitting problem of %s: %+v", c.Agency, what, kind, id, ps)
+		}
+		time.Sleep(peertest.Poll)
+	}
+}
+
+// transitClosed waits until id's problem of kind is closed, and checks
+// its outcome.
+func transitClosed(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, outcome string) {
+	t.Helper()
+	deadline := time.Now().Add(peertest.Wait)
+	for {
+		var ps []store.Problem
+		if err := c.Call("GET", "/api/v1/requests/"+id+"/problems", nil, &ps); err != nil {
+			t.Fatalf("%s: problems of %s: %v", c.Agency, id, err)
+		}
+		for _, p := range ps {
+			if p.Kind == kind && !p.Open() {
+				if p.Outcome != outcome {
+					t.Errorf("%s: %s's %s problem closed as %q, want %q", c.Agency, id, kind, p.Outcome, outcome)
+				}
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %s's %s problem is not closed: %+v", c.Agency, id, kind, ps)
+		}
+		time.Sleep(peertest.Poll)
+	}
+}
+
+// patronMail waits for the patron's email about bid with all of words.
+func (s *transitScene) patronMail(t *testing.T, what, bid string, words ...string) {
+	t.Helper()
+	s.smtp.WaitMatch(t, what, 1, peertest.Wait, func(m mailtest.Message) bool {
+		if !m.SentTo(transitPatronEmail) || !strings.Contains(m.Text, bid) {
+			return false
+		}
+		for _, w := range words {
+			if !strings.Contains(m.Subject+" "+m.Text, w) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func TestTransitProblemsBetweenTwoProcesses(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{directory.Version2021, directory.Version12} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			s := newTransitScene(t, v)
+			t.Run("flow", func(t *testing.T) {
+				t.Run("not received", func(t *testing.T) { t.Parallel(); flowNotReceived(t, s) })
+				t.Run("claimed returned", func(t *testing.T) { t.Parallel(); flowClaimedReturned(t, s) })
+			})
+			var docs [][]byte
+			for _, nd := range []*peertest.Node{s.borrower, s.lender} {
+				for _, e := range nd.Tap.Log() {
+					if !e.Delivered() {
+						t.Errorf("to %s: %s answered %d %s", nd.Spec.Name, e.Msg, e.Status, e.Conf)
+					}
+				}
+				docs = append(docs, peertest.Documents(nd.Tap.Log())...)
+			}
+			for _, tr := range s.touched {
+				docs = append(docs, peertest.Raw(tr.c.Timeline(t, tr.id))...)
+			}
+			n := peertest.ValidateAll(t, s.iso, docs)
+			t.Logf("%d distinct documents valid against the %s XSD", n, s.iso)
+			if n < 12 {
+				t.Errorf("only %d distinct documents checked: the flows did not run", n)
+			}
+		})
+	}
+}
+
+// flowNotReceived: shipped, never received. The detection (10 business
+// days) opens the problem: a StatusRequest to the lender, the patron told
+// it is delayed; the claim step (5 business days later) waits for staff,
+// who claim it lost (Lost in 2021, a marked Notification in 1.2); the
+// lender agrees (CompletedWithoutReturn); staff settle with a charge; the
+// patron is told it is lost.
+func flowNotReceived(t *testing.T, s *transitScene) {
+	bid, lid := s.shippedFor(t, "Lost parcel: a history of the post")
+	if n := s.borrower.MoveProblemTimers(t, bid, ill.ProbNotReceived, ill.StepDetect); n != 1 {
+		t.Fatalf("detection timers of %s: %d, want 1", bid, n)
+	}
+	p := transitProblem(t, s.a, ill.ProbNotReceived, bid, "detected", func(p store.Problem) bool { return p.Step == "status_request" && p.NextStep == "claim" })
+	if lo, hi := p.StepAt.AddDate(0, 0, 5), p.StepAt.AddDate(0, 0, 5+2+6); p.NextAt.Before(lo) || p.NextAt.After(hi) {
+		t.Errorf("claim at %v, want 5 business days after %v", p.NextAt, p.StepAt)
+	}
+	s.toLender(t, "the StatusRequest", ram(bid, iso18626.ActionStatusRequest))
+	s.patronMail(t, "the delay notice", bid, "Delayed", "has not arrived yet")
+
+	if n := s.borrower.MoveProblemTimers(t, bid, ill.ProbNotReceived, "claim"); n != 1 {
+		t.Fatalf("claim timers of %s: %d, want 1", bid, n)
+	}
+	transitProblem(t, s.a, ill.ProbNotReceived, bid, "claim step", func(p store.Problem) bool { return p.Step == "claim" && p.NextStep == "settle" })
+	if r := s.a.Get(t, bid); !r.Attention || r.AttentionReason != "problem:not_received:claim" {
+		t.Errorf("claim step: attention %v %q", r.Attention, r.AttentionReason)
+	}
+	s.a.Act(t, bid, ill.ActClaimLostTransit, map[string]any{"note": "Tracking stops at the depot."})
+	if s.v12() {
+		m := s.toLender(t, "the Lost claim (Notification)", ram(bid, iso18626.ActionNotification))
+		if !strings.Contains(m.Msg.Note, "#Interlend:Lost#") || !strings.Contains(m.Msg.Note, "lost in transit") {
+			t.Errorf("1.2 claim note %q", m.Msg.Note)
+		}
+	} else {
+		m := s.toLender(t, "the Lost claim", ram(bid, iso18626.ActionLost))
+		if !strings.Contains(m.Msg.Note, "lost in transit") {
+			t.Errorf("claim note %q", m.Msg.Note)
+		}
+	}
+	s.b.WaitState(t, lid, ill.LProblem)
+	transitProblem(t, s.b, ill.ProbNotReceived, lid, "the lender's claim", func(p store.Problem) bool { return p.Step == "claim" && p.Side == ill.Lending })
+	s.b.Act(t, lid, ill.ActCloseLostLend, map[string]any{"cost": "45.00 USD", "note": "Agreed: lost in the post."})
+	transitClosed(t, s.b, ill.ProbNotReceived, lid, "lost")
+	s.toBorrower(t, "CompletedWithoutReturn", sam(bid, iso18626.StatusCompletedWithoutReturn))
+	transitProblem(t, s.a, ill.ProbNotReceived, bid, "agreed", func(p store.Problem) bool { return p.Step == "settle" })
+	s.a.Act(t, bid, ill.ActSettleLost, map[string]any{"outcome": ill.SettleCharge, "cost": "45.00 USD"})
+	transitClosed(t, s.a, ill.ProbNotReceived, bid, ill.SettleCharge)
+	if r := s.a.Get(t, bid); r.State != ill.BCompleted || r.Attention {
+		t.Errorf("after settling: %s, attention %v", r.State, r.Attention)
+	}
+	s.patronMail(t, "the lost notice", bid, "Lost on its way")
+}
+
+// flowClaimedReturned: shipped back; the lender's staff say it never
+// came (Overdue, marked note); both queues hold the problem; we answer
+// with the tracking; the lender finds it and checks it in (found). A
+// second loan is never found: the lender closes it as lost and we settle
+// (waived).
+func flowClaimedReturned(t *testing.T, s *transitScene) {
+	bid, lid := s.shippedFor(t, "Returned, they say: essays")
+	s.a.Act(t, bid, ill.ActReceive, nil)
+	s.a.Act(t, bid, ill.ActCheckOut, nil)
+	s.a.Act(t, bid, ill.ActCheckIn, nil)
+	s.a.Act(t, bid, ill.ActShipReturn, map[string]any{"courier": "USPS", "trackingId": "9400BACK" + bid})
+	s.b.WaitState(t, lid, ill.LReturnReceived)
+	s.b.Act(t, lid, ill.ActReturnNotReceived, map[string]any{"note": "Nothing on our dock."})
+	m := s.toBorrower(t, "the Overdue saying it never came", sam(bid, iso18626.StatusOverdue))
+	if !strings.HasPrefix(m.Msg.Note, ill.MarkReturnNotReceived) {
+		t.Errorf("Overdue note %q", m.Msg.Note)
+	}
+	transitProblem(t, s.a, ill.ProbClaimedReturned, bid, "claimed", func(p store.Problem) bool { return p.Step == "trace" && p.NextStep == "settle" })
+	transitProblem(t, s.b, ill.ProbClaimedReturned, lid, "the lender's", func(p store.Problem) bool { return p.Side == ill.Lending })
+	s.a.Act(t, bid, ill.ActAnswerReturnClaim, map[string]any{"note": "We shipped it back."})
+	n := s.toLender(t, "our trace", ram(bid, iso18626.ActionNotification))
+	if !strings.Contains(n.Msg.Note, "9400BACK"+bid) {
+		t.Errorf("trace note %q lacks the tracking", n.Msg.Note)
+	}
+	s.b.Act(t, lid, ill.ActLendCheckIn, nil)
+	s.a.WaitState(t, bid, ill.BCompleted)
+	transitClosed(t, s.a, ill.ProbClaimedReturned, bid, "found")
+	transitClosed(t, s.b, ill.ProbClaimedReturned, lid, "found")
+
+	bid2, lid2 := s.shippedFor(t, "Letters from an empty dock")
+	s.a.Act(t, bid2, ill.ActReceive, nil)
+	s.a.Act(t, bid2, ill.ActCheckOut, nil)
+	s.a.Act(t, bid2, ill.ActCheckIn, nil)
+	s.a.Act(t, bid2, ill.ActShipReturn, map[string]any{"courier": "USPS", "trackingId": "9400LOST"})
+	s.b.WaitState(t, lid2, ill.LReturnReceived)
+	s.b.Act(t, lid2, ill.ActReturnNotReceived, nil)
+	transitProblem(t, s.a, ill.ProbClaimedReturned, bid2, "claimed", func(p store.Problem) bool { return p.Step == "trace" })
+	if n := s.borrower.MoveProblemTimers(t, bid2, ill.ProbClaimedReturned, "settle"); n != 1 {
+		t.Fatalf("settle timers of %s: %d, want 1", bid2, n)
+	}
+	transitProblem(t, s.a, ill.ProbClaimedReturned, bid2, "settle step", func(p store.Problem) bool { return p.Step == "settle" })
+	s.b.Act(t, lid2, ill.ActCloseLostLend, nil)
+	s.toBorrower(t, "CompletedWithoutReturn", sam(bid2, iso18626.StatusCompletedWithoutReturn))
+	s.a.Act(t, bid2, ill.ActSettleLost, map[string]any{"outcome": ill.SettleWaived})
+	transitClosed(t, s.a, ill.ProbClaimedReturned, bid2, ill.SettleWaived)
+	transitClosed(t, s.b, ill.ProbClaimedReturned, lid2, "lost")
+}

@@ -1,0 +1,104 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"interlend/internal/app"
+	"interlend/internal/ill"
+)
+
+func init() {
+	register(Step{Order: 66, Name: "problems on timers: silent partner, need-before passed, conditions unanswered", Run: seedSilenceProblems})
+}
+
+// seedSilenceProblems gives Example College Library (borrowing from
+// US-EXSUP, whose staff have not answered) one request in each of the
+// timer-driven problems (docs/problems.md): a Cancel, a Renew and a
+// ShippedReturn the lender is silent on (each reminded, staff follow-up
+// next), a need-before date passed (the patron asked), and conditions
+// left unanswered (staff reminded, automatic rejection next). The
+// detections are made due at once by setting their aging rows to 0 for
+// the seeding, then the library's table is put back.
+func seedSilenceProblems(ctx context.Context, a *app.App, w *World) error {
+	const borrower, lender = ill.AgencyID("US-EXCOL"), ill.AgencyID("US-EXSUP")
+	libIdx := -1
+	for i, h := range hosted {
+		if h.id == borrower {
+			libIdx = i
+		}
+	}
+	if libIdx < 0 {
+		return fmt.Errorf("demo: %s is not hosted", borrower)
+	}
+	found, err := a.SearchPatrons(ctx, ill.SystemActor(), borrower, demoBarcode(libIdx, 3), 1)
+	if err != nil || len(found) != 1 {
+		return fmt.Errorf("demo patron: %v", err)
+	}
+	patron := found[0].ID
+	st := manager(borrower)
+	saved, err := app.AgingSetting.Get(ctx, a.DB, borrower)
+	if err != nil {
+		return err
+	}
+	now := app.AgingTable{Rows: append([]app.AgingRow{}, saved.Rows...)}
+	for i, r := range now.Rows {
+		if r.Step == ill.StepDetect {
+			now.Rows[i].Days = 0
+		}
+	}
+	if err := a.PutSetting(ctx, st, borrower, "problems.aging", now); err != nil {
+		return err
+	}
+	defer func() { _ = a.PutSetting(ctx, st, borrower, "problems.aging", saved) }()
+
+	cases := []struct {
+		cite  ill.Citation
+		need  time.Time
+		moves []move
+	}{
+		{cite: ill.Citation{Title: "The art of waiting", Author: "Boyd, Belinda", ISBN: "9781910702253"},
+			moves: []move{l(ill.ActExpectToSupply), b(ill.ActRequestCancel)}},
+		{cite: ill.Citation{Title: "In praise of slowness", Author: "Honoré, Carl", ISBN: "9780060750510"},
+			moves: append(append([]move{}, toCheckedOut...), b(ill.ActRenew))},
+		{cite: ill.Citation{Title: "Silence: in the age of noise", Author: "Kagge, Erling", ISBN: "9781524733230"},
+			moves: append(append([]move{}, toCheckedOut...), b(ill.ActCheckIn), bp(ill.ActShipReturn, map[string]any{"courier": "USPS", "trackingId": "9400100000000000000123"}))},
+		{cite: ill.Citation{Title: "Deadline: a novel about project management", Author: "DeMarco, Tom", ISBN: "9780932633392"},
+			need: time.Now().AddDate(0, 0, -2), moves: []move{l(ill.ActExpectToSupply)}},
+		{cite: ill.Citation{Title: "The fine print", Author: "Ellis, Ruth", ISBN: "9780316399630"},
+			moves: []move{lp(ill.ActOfferConds, map[string]any{"conditions": []string{"LibraryUseOnly"}, "cost": "12.00 USD", "note": "Library use only, and our fee."})}},
+	}
+	for _, c := range cases {
+		r, err := a.CreateRequest(ctx, st, app.NewRequest{PatronID: patron, Citation: c.cite, ServiceType: ill.Loan, Send: true, PickupLocation: "Main desk",
+			NeedBefore: c.need, Lenders: []app.RotaChoice{{Lender: lender, Reason: "demo: holds the title"}}})
+		if err != nil {
+			return fmt.Errorf("demo timer problem %q: %w", c.cite.DisplayTitle(), err)
+		}
+		if r.State != ill.BSent {
+			return fmt.Errorf("demo timer problem %q: %s (%s)", c.cite.DisplayTitle(), r.State, r.ReviewReason)
+		}
+		if _, err := runDue(ctx, a); err != nil {
+			return err
+		}
+		lid := ""
+		for _, m := range c.moves {
+			ag, rid := borrower, r.PublicID
+			if m.lender {
+				if lid == "" {
+					if lid, err = a.LendingIDFor(ctx, lender, borrower, r.PublicID); err != nil {
+						return err
+					}
+				}
+				ag, rid = lender, lid
+			}
+			if _, err := a.Perform(ctx, manager(ag), rid, m.action, m.params, 0); err != nil {
+				return fmt.Errorf("demo timer problem %q: %s: %w", c.cite.DisplayTitle(), m.action, err)
+			}
+			if _, err := runDue(ctx, a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

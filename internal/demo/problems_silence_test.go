@@ -1,0 +1,60 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"interlend/internal/app"
+	"interlend/internal/auth"
+	"interlend/internal/config"
+	"interlend/internal/demo"
+	"interlend/internal/ill"
+	"interlend/internal/store"
+)
+
+// TestDemoSilenceProblems: the demo has a request in each timer-driven
+// problem (a silent partner on cancel, renew and return; a need-before
+// date passed; conditions unanswered), and the library's aging table is
+// its own again after the seeding.
+func TestDemoSilenceProblems(t *testing.T) {
+	t.Parallel()
+	cfg := config.Defaults()
+	cfg.DataDir = t.TempDir()
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	a, err := app.Open(ctx, cfg, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.PasswordParams = auth.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
+	if _, err := demo.Seed(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	const ag = ill.AgencyID("US-EXCOL")
+	actor := ill.Actor{Kind: ill.ActorStaff, Agency: ag, Grants: ill.Grants{{Agency: ag, Role: ill.RoleManager}}}
+	ps, err := a.Problems(ctx, actor, store.ProblemFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, p := range ps {
+		got[string(p.Kind)+"/"+p.Step]++
+	}
+	for _, want := range []string{"silent_cancel/reminder", "silent_renew/reminder", "silent_return/reminder", "need_before_passed/ask_patron", "conditions_unanswered/reminder"} {
+		if got[want] == 0 {
+			t.Errorf("the problems queue lacks %s: %v", want, got)
+		}
+	}
+	table, err := app.AgingSetting.Get(ctx, a.DB, ag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range table.Rows {
+		if s, ok := ill.StepOf(ill.ProblemKind(r.Problem), r.Step); ok && s.Days != r.Days {
+			t.Errorf("aging row %s/%s is %d days after the seeding, want the default %d", r.Problem, r.Step, r.Days, s.Days)
+		}
+	}
+}
