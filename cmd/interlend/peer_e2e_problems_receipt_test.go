@@ -1,9 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,7 +12,6 @@ import (
 	"interlend/internal/mail/mailtest"
 	"interlend/internal/peertest"
 	"interlend/internal/store"
-	"interlend/internal/store/storetest"
 )
 
 // The problems found at receipt (docs/problems.md), each between two
@@ -29,43 +25,12 @@ const receiptPatronEmail = "rita.receipt@exa.example"
 
 // receiptScene is a borrowing process (emailing patrons) and a lending one.
 type receiptScene struct {
-	*scene
-	smtp   *mailtest.Server
-	patron int64
+	*problemScene
 }
 
 func newReceiptScene(t *testing.T, version string) *receiptScene {
 	t.Helper()
-	smtp := mailtest.Start(t)
-	env := []string{"INTERLEND_SMTP_HOST=" + smtp.Host(), fmt.Sprintf("INTERLEND_SMTP_PORT=%d", smtp.Port()),
-		"INTERLEND_SMTP_TLS=none", "INTERLEND_SMTP_FROM=" + mailtest.From}
-	be, le := store.SQLite, store.SQLite
-	if storetest.AdminDSN() != "" { // one side on PostgreSQL, as newScene
-		if version == directory.Version2021 {
-			le = store.Postgres
-		} else {
-			be = store.Postgres
-		}
-	}
-	n := peertest.Start(t, version,
-		peertest.NodeSpec{Name: "receipt-borrower", Libraries: []ill.AgencyID{libA}, Engine: be, Env: env},
-		peertest.NodeSpec{Name: "receipt-lender", Libraries: []ill.AgencyID{libB, libC}, Engine: le})
-	s := &receiptScene{scene: &scene{version: version, iso: iso18626.V2021, net: n, borrower: n.Node(libA), lender: n.Node(libB),
-		a: n.Staff(libA), b: n.Staff(libB), c: n.Staff(libC)}, smtp: smtp}
-	if version == directory.Version12 {
-		s.iso = iso18626.V1_2
-	}
-	csv := filepath.Join(t.TempDir(), "patrons.csv")
-	if err := os.WriteFile(csv, []byte("barcode,name,email,category\nPR-9001,Rita Receipt,"+receiptPatronEmail+",faculty\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s.borrower.CLI(t, "import", "patrons", csv, "--agency", string(libA))
-	_, page, err := s.a.GetPage("/patrons?q=PR-9001")
-	m := regexp.MustCompile(`href="/patrons/(\d+)"`).FindStringSubmatch(page)
-	if err != nil || m == nil {
-		t.Fatalf("patron search: %v\n%.500s", err, page)
-	}
-	fmt.Sscan(m[1], &s.patron)
+	s := &receiptScene{newProblemScene(t, version, "receipt", patronSpec{"PR-9001", "Rita Receipt", receiptPatronEmail}, true)}
 	return s
 }
 

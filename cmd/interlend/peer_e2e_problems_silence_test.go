@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +17,6 @@ import (
 	"interlend/internal/mail/mailtest"
 	"interlend/internal/peertest"
 	"interlend/internal/store"
-	"interlend/internal/store/storetest"
 )
 
 // The timer-driven problems (docs/problems.md) between two Interlend
@@ -39,45 +36,14 @@ const (
 // silenceScene is a borrowing process (emailing patrons, with a patron
 // who has a portal login) and a lending one.
 type silenceScene struct {
-	*scene
-	smtp   *mailtest.Server
-	patron int64
+	*problemScene
 }
 
 func newSilenceScene(t *testing.T, version string) *silenceScene {
 	t.Helper()
-	smtp := mailtest.Start(t)
-	env := []string{"INTERLEND_SMTP_HOST=" + smtp.Host(), fmt.Sprintf("INTERLEND_SMTP_PORT=%d", smtp.Port()),
-		"INTERLEND_SMTP_TLS=none", "INTERLEND_SMTP_FROM=" + mailtest.From}
-	be, le := store.SQLite, store.SQLite
-	if storetest.AdminDSN() != "" {
-		if version == directory.Version2021 {
-			be = store.Postgres
-		} else {
-			le = store.Postgres
-		}
-	}
-	n := peertest.Start(t, version,
-		peertest.NodeSpec{Name: "silence-borrower", Libraries: []ill.AgencyID{libA}, Engine: be, Env: env},
-		peertest.NodeSpec{Name: "silence-lender", Libraries: []ill.AgencyID{libB, libC}, Engine: le})
-	s := &silenceScene{scene: &scene{version: version, iso: iso18626.V2021, net: n, borrower: n.Node(libA), lender: n.Node(libB),
-		a: n.Staff(libA), b: n.Staff(libB), c: n.Staff(libC)}, smtp: smtp}
-	if version == directory.Version12 {
-		s.iso = iso18626.V1_2
-	}
-	csv := filepath.Join(t.TempDir(), "patrons.csv")
-	if err := os.WriteFile(csv, []byte("barcode,name,email,category\nPS-4001,Sam Silence,"+silencePatronEmail+",faculty\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s.borrower.CLI(t, "import", "patrons", csv, "--agency", string(libA))
+	s := &silenceScene{newProblemScene(t, version, "silence", patronSpec{"PS-4001", "Sam Silence", silencePatronEmail}, false)}
 	s.borrower.CLI(t, "user", "add", silencePatronEmail, "--name", "Sam Silence", "--role", "patron", "--agency", string(libA), "--password", silencePassword)
-	_, page, err := s.a.GetPage("/patrons?q=PS-4001")
-	m := regexp.MustCompile(`href="/patrons/(\d+)"`).FindStringSubmatch(page)
-	if err != nil || m == nil {
-		t.Fatalf("patron search: %v\n%.500s", err, page)
-	}
-	fmt.Sscan(m[1], &s.patron)
-	if code, body, err := s.a.PostForm("/patrons/"+m[1]+"/account", url.Values{"account": {silencePatronEmail}}); err != nil || code >= 400 {
+	if code, body, err := s.a.PostForm(fmt.Sprint("/patrons/", s.patron, "/account"), url.Values{"account": {silencePatronEmail}}); err != nil || code >= 400 {
 		t.Fatalf("linking the login: %d %v\n%.500s", code, err, body)
 	}
 	return s

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +11,6 @@ import (
 	"interlend/internal/mail/mailtest"
 	"interlend/internal/peertest"
 	"interlend/internal/store"
-	"interlend/internal/store/storetest"
 )
 
 // The problems in transit (docs/problems.md) between two Interlend
@@ -31,43 +26,12 @@ import (
 const transitPatronEmail = "tom.transit@exa.example"
 
 type transitScene struct {
-	*scene
-	smtp   *mailtest.Server
-	patron int64
+	*problemScene
 }
 
 func newTransitScene(t *testing.T, version string) *transitScene {
 	t.Helper()
-	smtp := mailtest.Start(t)
-	env := []string{"INTERLEND_SMTP_HOST=" + smtp.Host(), fmt.Sprintf("INTERLEND_SMTP_PORT=%d", smtp.Port()),
-		"INTERLEND_SMTP_TLS=none", "INTERLEND_SMTP_FROM=" + mailtest.From}
-	be, le := store.SQLite, store.SQLite
-	if storetest.AdminDSN() != "" {
-		if version == directory.Version2021 {
-			be = store.Postgres
-		} else {
-			le = store.Postgres
-		}
-	}
-	n := peertest.Start(t, version,
-		peertest.NodeSpec{Name: "transit-borrower", Libraries: []ill.AgencyID{libA}, Engine: be, Env: env},
-		peertest.NodeSpec{Name: "transit-lender", Libraries: []ill.AgencyID{libB, libC}, Engine: le})
-	s := &transitScene{scene: &scene{version: version, iso: iso18626.V2021, net: n, borrower: n.Node(libA), lender: n.Node(libB),
-		a: n.Staff(libA), b: n.Staff(libB), c: n.Staff(libC)}, smtp: smtp}
-	if version == directory.Version12 {
-		s.iso = iso18626.V1_2
-	}
-	csv := filepath.Join(t.TempDir(), "patrons.csv")
-	if err := os.WriteFile(csv, []byte("barcode,name,email,category\nPT-9001,Tom Transit,"+transitPatronEmail+",faculty\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	s.borrower.CLI(t, "import", "patrons", csv, "--agency", string(libA))
-	_, page, err := s.a.GetPage("/patrons?q=PT-9001")
-	m := regexp.MustCompile(`href="/patrons/(\d+)"`).FindStringSubmatch(page)
-	if err != nil || m == nil {
-		t.Fatalf("patron search: %v\n%.500s", err, page)
-	}
-	fmt.Sscan(m[1], &s.patron)
+	s := &transitScene{newProblemScene(t, version, "transit", patronSpec{"PT-9001", "Tom Transit", transitPatronEmail}, false)}
 	return s
 }
 
