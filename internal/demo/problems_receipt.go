@@ -20,20 +20,10 @@ func init() {
 // charge, and an article reported bad with a re-send asked.
 func seedReceiptProblems(ctx context.Context, a *app.App, w *World) error {
 	const borrower, lender = ill.AgencyID("US-EXCOL"), ill.AgencyID("US-EXSUP")
-	libIdx := -1
-	for i, h := range hosted {
-		if h.id == borrower {
-			libIdx = i
-		}
+	patron, err := demoPatron(ctx, a, borrower, 1)
+	if err != nil {
+		return err
 	}
-	if libIdx < 0 {
-		return fmt.Errorf("demo: %s is not hosted", borrower)
-	}
-	found, err := a.SearchPatrons(ctx, ill.SystemActor(), borrower, demoBarcode(libIdx, 1), 1)
-	if err != nil || len(found) != 1 {
-		return fmt.Errorf("demo patron: %v", err)
-	}
-	patron := found[0].ID
 	note := func(n string) map[string]any { return map[string]any{"note": n} }
 	wrong := append(append([]move{}, toShipped...), bp(ill.ActReceiveWrongItem, note("Volume 1 came; we asked for volume 2.")))
 	cases := []struct {

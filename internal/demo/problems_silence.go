@@ -23,20 +23,10 @@ func init() {
 // the seeding, then the library's table is put back.
 func seedSilenceProblems(ctx context.Context, a *app.App, w *World) error {
 	const borrower, lender = ill.AgencyID("US-EXCOL"), ill.AgencyID("US-EXSUP")
-	libIdx := -1
-	for i, h := range hosted {
-		if h.id == borrower {
-			libIdx = i
-		}
+	patron, err := demoPatron(ctx, a, borrower, 3)
+	if err != nil {
+		return err
 	}
-	if libIdx < 0 {
-		return fmt.Errorf("demo: %s is not hosted", borrower)
-	}
-	found, err := a.SearchPatrons(ctx, ill.SystemActor(), borrower, demoBarcode(libIdx, 3), 1)
-	if err != nil || len(found) != 1 {
-		return fmt.Errorf("demo patron: %v", err)
-	}
-	patron := found[0].ID
 	st := manager(borrower)
 	saved, err := app.AgingSetting.Get(ctx, a.DB, borrower)
 	if err != nil {

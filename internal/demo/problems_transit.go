@@ -20,20 +20,10 @@ func init() {
 // queue holds its side of the claimed returns.
 func seedTransitProblems(ctx context.Context, a *app.App, w *World) error {
 	const borrower, lender = ill.AgencyID("US-EXCOL"), ill.AgencyID("US-EXSUP")
-	libIdx := -1
-	for i, h := range hosted {
-		if h.id == borrower {
-			libIdx = i
-		}
+	patron, err := demoPatron(ctx, a, borrower, 3)
+	if err != nil {
+		return err
 	}
-	if libIdx < 0 {
-		return fmt.Errorf("demo: %s is not hosted", borrower)
-	}
-	found, err := a.SearchPatrons(ctx, ill.SystemActor(), borrower, demoBarcode(libIdx, 3), 1) // Wei Chen, faculty
-	if err != nil || len(found) != 1 {
-		return fmt.Errorf("demo patron: %v", err)
-	}
-	patron := found[0].ID
 	note := func(n string) map[string]any { return map[string]any{"note": n} }
 	claim := append(append([]move{}, toShipped...), bp(ill.ActClaimLostTransit, note("Tracking shows nothing since it left your building.")))
 	back := append(append([]move{}, toCheckedOut...), b(ill.ActCheckIn), bp(ill.ActShipReturn, map[string]any{"courier": "USPS", "trackingId": "9400100000000000000077"}),
@@ -82,4 +72,22 @@ func seedTransitProblems(ctx context.Context, a *app.App, w *World) error {
 		}
 	}
 	return nil
+}
+
+// demoPatron is the id of a hosted library's n-th demo patron.
+func demoPatron(ctx context.Context, a *app.App, lib ill.AgencyID, n int) (int64, error) {
+	libIdx := -1
+	for i, h := range hosted {
+		if h.id == lib {
+			libIdx = i
+		}
+	}
+	if libIdx < 0 {
+		return 0, fmt.Errorf("demo: %s is not hosted", lib)
+	}
+	found, err := a.SearchPatrons(ctx, ill.SystemActor(), lib, demoBarcode(libIdx, n), 1)
+	if err != nil || len(found) != 1 {
+		return 0, fmt.Errorf("demo patron %d of %s: %v", n, lib, err)
+	}
+	return found[0].ID, nil
 }
