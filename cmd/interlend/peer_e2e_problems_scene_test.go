@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"interlend/internal/directory"
@@ -25,6 +26,7 @@ type problemScene struct {
 	*scene
 	smtp   *mailtest.Server
 	patron int64
+	email  string // the patron's
 }
 
 // patronSpec is the scene's patron: barcode, name and email.
@@ -47,7 +49,7 @@ func newProblemScene(t *testing.T, version, name string, p patronSpec, lenderOnP
 		peertest.NodeSpec{Name: name + "-borrower", Libraries: []ill.AgencyID{libA}, Engine: be, Env: env},
 		peertest.NodeSpec{Name: name + "-lender", Libraries: []ill.AgencyID{libB, libC}, Engine: le})
 	s := &problemScene{scene: &scene{version: version, iso: iso18626.V2021, net: n, borrower: n.Node(libA), lender: n.Node(libB),
-		a: n.Staff(libA), b: n.Staff(libB), c: n.Staff(libC)}, smtp: smtp}
+		a: n.Staff(libA), b: n.Staff(libB), c: n.Staff(libC)}, smtp: smtp, email: p.email}
 	if version == directory.Version12 {
 		s.iso = iso18626.V1_2
 	}
@@ -63,4 +65,48 @@ func newProblemScene(t *testing.T, version, name string, p patronSpec, lenderOnP
 	}
 	fmt.Sscan(m[1], &s.patron)
 	return s
+}
+
+// patronMail waits for the patron's email about request bid whose
+// subject or text holds all of words (case aside).
+func (s *problemScene) patronMail(t *testing.T, what, bid string, words ...string) mailtest.Message {
+	t.Helper()
+	return s.smtp.WaitMatch(t, what, 1, peertest.Wait, func(m mailtest.Message) bool {
+		if !m.SentTo(s.email) || !strings.Contains(m.Text, bid) {
+			return false
+		}
+		for _, w := range words {
+			if !strings.Contains(strings.ToLower(m.Subject+" "+m.Text), strings.ToLower(w)) {
+				return false
+			}
+		}
+		return true
+	})[0]
+}
+
+// checkWire: every message between the processes was confirmed OK and
+// written in the scene's version, and every one on the wire or stored
+// (no fewer than least) is valid against that version's XSD.
+func (s *problemScene) checkWire(t *testing.T, least int) {
+	t.Helper()
+	var docs [][]byte
+	for _, nd := range []*peertest.Node{s.borrower, s.lender} {
+		for _, e := range nd.Tap.Log() {
+			if !e.Delivered() {
+				t.Errorf("to %s: %s answered %d %s", nd.Spec.Name, e.Msg, e.Status, e.Conf)
+			}
+			if e.Msg.Version != s.iso {
+				t.Errorf("to %s: %s written in %s, want %s", nd.Spec.Name, e.Msg, e.Msg.Version, s.iso)
+			}
+		}
+		docs = append(docs, peertest.Documents(nd.Tap.Log())...)
+	}
+	for _, tr := range s.touched {
+		docs = append(docs, peertest.Raw(tr.c.Timeline(t, tr.id))...)
+	}
+	n := peertest.ValidateAll(t, s.iso, docs)
+	t.Logf("ISO 18626 %s: %d distinct documents valid against the XSD", s.iso, n)
+	if n < least {
+		t.Errorf("only %d distinct documents checked: the flows did not run", n)
+	}
 }

@@ -14,7 +14,6 @@ import (
 	"interlend/internal/directory"
 	"interlend/internal/ill"
 	"interlend/internal/iso18626"
-	"interlend/internal/mail/mailtest"
 	"interlend/internal/peertest"
 	"interlend/internal/store"
 )
@@ -142,22 +141,6 @@ func (s *silenceScene) moveTimer(t *testing.T, bid string, kind ill.ProblemKind,
 	}
 }
 
-// mailAbout waits for the patron's email about bid with all of words.
-func (s *silenceScene) mailAbout(t *testing.T, what, bid string, words ...string) mailtest.Message {
-	t.Helper()
-	return s.smtp.WaitMatch(t, what, 1, peertest.Wait, func(m mailtest.Message) bool {
-		if !m.SentTo(silencePatronEmail) || !strings.Contains(m.Text, bid) {
-			return false
-		}
-		for _, w := range words {
-			if !strings.Contains(strings.ToLower(m.Subject+" "+m.Text), strings.ToLower(w)) {
-				return false
-			}
-		}
-		return true
-	})[0]
-}
-
 // count counts the messages to the lending process that match.
 func (s *silenceScene) count(match func(peertest.Message) bool) int {
 	n := 0
@@ -194,23 +177,7 @@ func TestSilenceProblemsBetweenTwoProcesses(t *testing.T) {
 				t.Run("need-before passed", func(t *testing.T) { t.Parallel(); flowNeedBefore(t, s) })
 				t.Run("conditions unanswered", func(t *testing.T) { t.Parallel(); flowConditionsUnanswered(t, s) })
 			})
-			var docs [][]byte
-			for _, nd := range []*peertest.Node{s.borrower, s.lender} {
-				for _, e := range nd.Tap.Log() {
-					if !e.Delivered() {
-						t.Errorf("to %s: %s answered %d %s", nd.Spec.Name, e.Msg, e.Status, e.Conf)
-					}
-				}
-				docs = append(docs, peertest.Documents(nd.Tap.Log())...)
-			}
-			for _, tr := range s.touched {
-				docs = append(docs, peertest.Raw(tr.c.Timeline(t, tr.id))...)
-			}
-			n := peertest.ValidateAll(t, s.iso, docs)
-			t.Logf("%d distinct documents valid against the XSD", n)
-			if n < 20 {
-				t.Errorf("only %d distinct documents checked: the flows did not run", n)
-			}
+			s.checkWire(t, 20)
 		})
 	}
 }
@@ -254,7 +221,7 @@ func flowSilentCancel(t *testing.T, s *silenceScene) {
 	if r := s.a.Get(t, bid); r.State != ill.BCancelRequested {
 		t.Errorf("after the reminder the borrower is %s", r.State)
 	}
-	s.mailAbout(t, "cancel not confirmed", bid, "not confirmed")
+	s.patronMail(t, "cancel not confirmed", bid, "not confirmed")
 	s.b.Act(t, lid, ill.ActAcceptCancel, nil)
 	s.toBorrower(t, "CancelResponse yes", samReason(bid, iso18626.ReasonCancelResponse, "Y"))
 	s.a.WaitState(t, bid, ill.BCancelled)
@@ -271,7 +238,7 @@ func flowSilentRenew(t *testing.T, s *silenceScene) {
 	s.a.Act(t, bid, ill.ActRenew, nil)
 	s.b.WaitState(t, lid, ill.LRenewRequested)
 	s.silentSteps(t, bid, ill.ProbSilentRenew, ram(bid, iso18626.ActionRenew), 2)
-	s.mailAbout(t, "renewal not answered", bid, "not answered")
+	s.patronMail(t, "renewal not answered", bid, "not answered")
 	if r := s.a.Get(t, bid); r.State != ill.BRenewRequested {
 		t.Errorf("after the reminder the borrower is %s", r.State)
 	}
@@ -280,7 +247,7 @@ func flowSilentRenew(t *testing.T, s *silenceScene) {
 		t.Errorf("treated as refused: %s, want %s", r.State, ill.BCheckedOut)
 	}
 	silenceClosedWith(t, s.a, ill.ProbSilentRenew, bid, "treated_refused")
-	s.mailAbout(t, "not renewed", bid, "not renewed")
+	s.patronMail(t, "not renewed", bid, "not renewed")
 }
 
 // flowSilentReturn: our ShippedReturn never confirmed; a StatusRequest
@@ -342,7 +309,7 @@ func flowNeedBefore(t *testing.T, s *silenceScene) {
 	s.moveTimer(t, bid, ill.ProbNeedBefore, ill.StepDetect)
 	p := silenceQueued(t, s.a, ill.ProbNeedBefore, bid, "need-before passed", func(p store.Problem) bool { return p.Step == "ask_patron" && p.NextStep == "attention" })
 	silenceDue(t, "need-before attention", p.NextAt, 5)
-	s.mailAbout(t, "still need it?", bid, "still need")
+	s.patronMail(t, "still need it?", bid, "still need")
 
 	hc, csrf := s.portalPatron(t)
 	base := s.borrower.URL(0)
@@ -395,11 +362,11 @@ func flowConditionsUnanswered(t *testing.T, s *silenceScene) {
 	s.b.Act(t, lidB, ill.ActOfferConds, map[string]any{"conditions": []string{"LibraryUseOnly"}, "cost": "7.00 USD", "note": "Our terms"})
 	s.a.WaitState(t, bid, ill.BConditional)
 	s.a.Act(t, bid, ill.ActAskPatron, map[string]any{"note": "The lender asks 7.00 USD and library use only. Do you accept?"})
-	s.mailAbout(t, "the question", bid, "question")
+	s.patronMail(t, "the question", bid, "question")
 	s.moveTimer(t, bid, ill.ProbConditionsUnanswered, ill.StepDetect)
 	p := silenceQueued(t, s.a, ill.ProbConditionsUnanswered, bid, "detected", func(p store.Problem) bool { return p.Step == "reminder" && p.NextStep == "auto_reject" })
 	silenceDue(t, "auto-reject", p.NextAt, 3)
-	s.mailAbout(t, "the reminder", bid, "reminder")
+	s.patronMail(t, "the reminder", bid, "reminder")
 	s.a.Until(t, bid, peertest.Wait, "staff reminded", func(r peertest.Request) bool {
 		return r.Attention && r.AttentionReason == "problem:conditions_unanswered:reminder"
 	})

@@ -8,7 +8,6 @@ import (
 	"interlend/internal/directory"
 	"interlend/internal/ill"
 	"interlend/internal/iso18626"
-	"interlend/internal/mail/mailtest"
 	"interlend/internal/peertest"
 	"interlend/internal/store"
 )
@@ -95,22 +94,6 @@ func transitClosed(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, o
 	}
 }
 
-// patronMail waits for the patron's email about bid with all of words.
-func (s *transitScene) patronMail(t *testing.T, what, bid string, words ...string) {
-	t.Helper()
-	s.smtp.WaitMatch(t, what, 1, peertest.Wait, func(m mailtest.Message) bool {
-		if !m.SentTo(transitPatronEmail) || !strings.Contains(m.Text, bid) {
-			return false
-		}
-		for _, w := range words {
-			if !strings.Contains(m.Subject+" "+m.Text, w) {
-				return false
-			}
-		}
-		return true
-	})
-}
-
 func TestTransitProblemsBetweenTwoProcesses(t *testing.T) {
 	t.Parallel()
 	for _, v := range []string{directory.Version2021, directory.Version12} {
@@ -121,23 +104,7 @@ func TestTransitProblemsBetweenTwoProcesses(t *testing.T) {
 				t.Run("not received", func(t *testing.T) { t.Parallel(); flowNotReceived(t, s) })
 				t.Run("claimed returned", func(t *testing.T) { t.Parallel(); flowClaimedReturned(t, s) })
 			})
-			var docs [][]byte
-			for _, nd := range []*peertest.Node{s.borrower, s.lender} {
-				for _, e := range nd.Tap.Log() {
-					if !e.Delivered() {
-						t.Errorf("to %s: %s answered %d %s", nd.Spec.Name, e.Msg, e.Status, e.Conf)
-					}
-				}
-				docs = append(docs, peertest.Documents(nd.Tap.Log())...)
-			}
-			for _, tr := range s.touched {
-				docs = append(docs, peertest.Raw(tr.c.Timeline(t, tr.id))...)
-			}
-			n := peertest.ValidateAll(t, s.iso, docs)
-			t.Logf("%d distinct documents valid against the %s XSD", n, s.iso)
-			if n < 12 {
-				t.Errorf("only %d distinct documents checked: the flows did not run", n)
-			}
+			s.checkWire(t, 12)
 		})
 	}
 }
