@@ -199,7 +199,7 @@ func routeInput(tx *store.Tx, agency ill.AgencyID, r *ill.Request, set RoutingSe
 	if err != nil {
 		return in, err
 	}
-	hs = withRemoteHoldings(r, hs)
+	hs = withRemoteHoldings(tx, r, hs)
 	in.Holdings = hs
 	hosted, err := tx.System().Agencies()
 	if err != nil {

@@ -112,7 +112,7 @@ func (a *App) RouteAgain(ctx context.Context, actor ill.Actor, publicID string) 
 	if err != nil {
 		return 0, err
 	}
-	key := remoteKey{actor.Agency, publicID}
+	key := remoteKey{a.DB, actor.Agency, publicID}
 	remoteHoldings.Store(key, remote)
 	defer remoteHoldings.Delete(key)
 	added := 0
@@ -147,6 +147,7 @@ func (a *App) RouteAgain(ctx context.Context, actor ill.Actor, publicID string) 
 var remoteHoldings sync.Map // remoteKey → []catalog.Holding
 
 type remoteKey struct {
+	db       *store.DB // several apps in one process (tests) may share ids
 	agency   ill.AgencyID
 	publicID string
 }
@@ -179,8 +180,8 @@ func (a *App) sruHolders(ctx context.Context, c ill.Citation) ([]catalog.Holding
 // the transaction (see RouteAgain) into those of the imported catalog: a
 // library found by both gets the matches of both; one whose service
 // failed but whose records are imported keeps those.
-func withRemoteHoldings(r *ill.Request, local []catalog.Holding) []catalog.Holding {
-	v, _ := remoteHoldings.Load(remoteKey{r.Agency, r.PublicID})
+func withRemoteHoldings(tx *store.Tx, r *ill.Request, local []catalog.Holding) []catalog.Holding {
+	v, _ := remoteHoldings.Load(remoteKey{tx.DB(), r.Agency, r.PublicID})
 	remote, _ := v.([]catalog.Holding)
 	if len(remote) == 0 {
 		return local

@@ -36,6 +36,10 @@ func (t *Tx) Context() context.Context { return t.ctx }
 // Engine reports the database engine.
 func (t *Tx) Engine() Engine { return t.db.engine }
 
+// DB is the database the transaction runs on (for keys of per-database
+// state kept outside it).
+func (t *Tx) DB() *DB { return t.db }
+
 // AfterCommit registers f to run once the transaction has committed (never
 // if it rolls back). Use it for in-process notifications only: durable side
 // effects are jobs enqueued inside the transaction.
