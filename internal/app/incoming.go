@@ -46,11 +46,21 @@ func refuse(errType, value string) Confirmation {
 // raw is the message as it travelled (XML), kept verbatim.
 func (a *App) Receive(ctx context.Context, to, from ill.AgencyID, m ill.Message, raw string) (Confirmation, error) {
 	var conf Confirmation
-	err := a.write(ctx, func(tx *store.Tx) error {
-		var err error
-		conf, err = a.receive(tx, to, from, m, raw)
-		return err
-	})
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = a.write(ctx, func(tx *store.Tx) error {
+			var err error
+			conf, err = a.receive(tx, to, from, m, raw)
+			return err
+		})
+		// A copy of the message received at the same moment on another
+		// connection may have made the request first (PostgreSQL: the
+		// unique key waits for it, then refuses): read it all again, and
+		// this copy is answered as the duplicate it is.
+		if !ill.Is(err, ill.Conflict) {
+			break
+		}
+	}
 	if err == nil && !conf.OK {
 		// A refused message changes nothing, but is kept.
 		err = a.write(ctx, func(tx *store.Tx) error { return a.recordRejected(tx, to, from, m, conf) })
