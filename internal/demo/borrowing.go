@@ -39,28 +39,7 @@ func seedBorrowing(ctx context.Context, a *app.App, w *World) error {
 		return found[0].ID, nil
 	}
 	run := func() error { _, err := runDue(ctx, a); return err }
-	lend := func(id string, moves ...move) error {
-		lid := ""
-		for _, m := range moves {
-			ag, rid := borrower, id
-			if m.lender {
-				if lid == "" {
-					var err error
-					if lid, err = a.LendingIDFor(ctx, lender, borrower, id); err != nil {
-						return err
-					}
-				}
-				ag, rid = lender, lid
-			}
-			if _, err := a.Perform(ctx, manager(ag), rid, m.action, m.params, 0); err != nil {
-				return fmt.Errorf("%s: %w", m.action, err)
-			}
-			if err := run(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	lend := func(id string, moves ...move) error { return playMoves(ctx, a, borrower, lender, id, moves) }
 	type want struct {
 		patron int
 		cite   ill.Citation

@@ -1,13 +1,9 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"interlend/internal/app"
-	"interlend/internal/auth"
-	"interlend/internal/config"
-	"interlend/internal/demo"
 	"interlend/internal/ill"
 	"interlend/internal/store"
 )
@@ -17,21 +13,7 @@ import (
 // duplicates to decide.
 func TestDemoBorrowingDesk(t *testing.T) {
 	t.Parallel()
-	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, app.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	a.PasswordParams = auth.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
-	if _, err := demo.Seed(ctx, a); err != nil {
-		t.Fatal(err)
-	}
+	ctx, a := seededDemo(t)
 	const ag = ill.AgencyID("US-EXCOL")
 	actor := ill.Actor{Kind: ill.ActorStaff, Agency: ag, Grants: ill.Grants{{Agency: ag, Role: ill.RoleManager}}}
 	counts, err := a.BorrowingQueueCounts(ctx, actor)

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"fmt"
 
 	"interlend/internal/app"
 	"interlend/internal/ill"
@@ -26,51 +25,14 @@ func seedReceiptProblems(ctx context.Context, a *app.App, w *World) error {
 	}
 	note := func(n string) map[string]any { return map[string]any{"note": n} }
 	wrong := append(append([]move{}, toShipped...), bp(ill.ActReceiveWrongItem, note("Volume 1 came; we asked for volume 2.")))
-	cases := []struct {
-		cite  ill.Citation
-		svc   ill.ServiceType
-		moves []move
-	}{
-		{ill.Citation{Title: "The collected papers of Albert Einstein, volume 2", Author: "Einstein, Albert", ISBN: "9780691085265"}, ill.Loan, wrong},
-		{ill.Citation{Title: "The Feynman lectures on physics, volume 3", Author: "Feynman, Richard", ISBN: "9780465025015"}, ill.Loan,
-			append(append([]move{}, toShipped...), bp(ill.ActReceiveWrongItem, note("The 1965 edition came; the patron needs the New Millennium edition.")),
-				bp(ill.ActReturnWrongItem, map[string]any{"courier": "UPS", "trackingId": "1Z999AA10123456799"}))},
-		{ill.Citation{Title: "A history of the world in 100 objects", Author: "MacGregor, Neil", ISBN: "9780670022700"}, ill.Loan,
-			append(append([]move{}, toShipped...), bp(ill.ActReceiveDamaged, note("The spine is split and the plates are loose.")))},
-		{ill.Citation{Title: "The art of computer programming, volume 1", Author: "Knuth, Donald", ISBN: "9780201896831"}, ill.Loan,
-			append(append([]move{}, toCheckedOut...), bp(ill.ActCheckInDamaged, note("Coffee spilt over pages 40 to 60.")))},
-		{ill.Citation{Title: "Nature", ArticleTitle: "Deep learning", JournalTitle: "Nature", Volume: "521", Pages: "436-444", DOI: "10.1038/demo.nature14539", PublicationType: ill.PubArticle}, ill.Copy,
-			[]move{l(ill.ActWillSupply), lp(ill.ActDeliver, map[string]any{"deliveryUrl": "https://ill.exsup.example/files/demo-deep-learning.pdf"}),
-				bp(ill.ActReportBadCopy, note("Pages 440 to 442 are missing."))}},
+	cases := []problemCase{
+		{cite: ill.Citation{Title: "The collected papers of Albert Einstein, volume 2", Author: "Einstein, Albert", ISBN: "9780691085265"}, svc: ill.Loan, moves: wrong},
+		{cite: ill.Citation{Title: "The Feynman lectures on physics, volume 3", Author: "Feynman, Richard", ISBN: "9780465025015"}, svc: ill.Loan, moves: append(append([]move{}, toShipped...), bp(ill.ActReceiveWrongItem, note("The 1965 edition came; the patron needs the New Millennium edition.")),
+			bp(ill.ActReturnWrongItem, map[string]any{"courier": "UPS", "trackingId": "1Z999AA10123456799"}))},
+		{cite: ill.Citation{Title: "A history of the world in 100 objects", Author: "MacGregor, Neil", ISBN: "9780670022700"}, svc: ill.Loan, moves: append(append([]move{}, toShipped...), bp(ill.ActReceiveDamaged, note("The spine is split and the plates are loose.")))},
+		{cite: ill.Citation{Title: "The art of computer programming, volume 1", Author: "Knuth, Donald", ISBN: "9780201896831"}, svc: ill.Loan, moves: append(append([]move{}, toCheckedOut...), bp(ill.ActCheckInDamaged, note("Coffee spilt over pages 40 to 60.")))},
+		{cite: ill.Citation{Title: "Nature", ArticleTitle: "Deep learning", JournalTitle: "Nature", Volume: "521", Pages: "436-444", DOI: "10.1038/demo.nature14539", PublicationType: ill.PubArticle}, svc: ill.Copy, moves: []move{l(ill.ActWillSupply), lp(ill.ActDeliver, map[string]any{"deliveryUrl": "https://ill.exsup.example/files/demo-deep-learning.pdf"}),
+			bp(ill.ActReportBadCopy, note("Pages 440 to 442 are missing."))}},
 	}
-	st := manager(borrower)
-	for _, c := range cases {
-		r, err := a.CreateRequest(ctx, st, app.NewRequest{PatronID: patron, Citation: c.cite, ServiceType: c.svc, Send: true, PickupLocation: "Main desk",
-			Lenders: []app.RotaChoice{{Lender: lender, Reason: "demo: holds the title"}}})
-		if err != nil {
-			return fmt.Errorf("demo receipt problem %q: %w", c.cite.DisplayTitle(), err)
-		}
-		if _, err := runDue(ctx, a); err != nil {
-			return err
-		}
-		lid := ""
-		for _, m := range c.moves {
-			ag, rid := borrower, r.PublicID
-			if m.lender {
-				if lid == "" {
-					if lid, err = a.LendingIDFor(ctx, lender, borrower, r.PublicID); err != nil {
-						return err
-					}
-				}
-				ag, rid = lender, lid
-			}
-			if _, err := a.Perform(ctx, manager(ag), rid, m.action, m.params, 0); err != nil {
-				return fmt.Errorf("demo receipt problem %q: %s: %w", c.cite.DisplayTitle(), m.action, err)
-			}
-			if _, err := runDue(ctx, a); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return seedProblemCases(ctx, a, "receipt problem", borrower, lender, patron, cases)
 }

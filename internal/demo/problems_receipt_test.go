@@ -1,13 +1,8 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
-	"interlend/internal/app"
-	"interlend/internal/auth"
-	"interlend/internal/config"
-	"interlend/internal/demo"
 	"interlend/internal/ill"
 	"interlend/internal/store"
 )
@@ -17,21 +12,7 @@ import (
 // in the lender's queue to scan again.
 func TestDemoReceiptProblems(t *testing.T) {
 	t.Parallel()
-	cfg := config.Defaults()
-	cfg.DataDir = t.TempDir()
-	if err := cfg.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, app.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	a.PasswordParams = auth.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
-	if _, err := demo.Seed(ctx, a); err != nil {
-		t.Fatal(err)
-	}
+	ctx, a := seededDemo(t)
 	steps := func(ag ill.AgencyID) map[string]bool {
 		actor := ill.Actor{Kind: ill.ActorStaff, Agency: ag, Grants: ill.Grants{{Agency: ag, Role: ill.RoleManager}}}
 		ps, err := a.Problems(ctx, actor, store.ProblemFilter{})

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"interlend/internal/app"
@@ -43,11 +42,7 @@ func seedSilenceProblems(ctx context.Context, a *app.App, w *World) error {
 	}
 	defer func() { _ = a.PutSetting(ctx, st, borrower, "problems.aging", saved) }()
 
-	cases := []struct {
-		cite  ill.Citation
-		need  time.Time
-		moves []move
-	}{
+	cases := []problemCase{
 		{cite: ill.Citation{Title: "The art of waiting", Author: "Boyd, Belinda", ISBN: "9781910702253"},
 			moves: []move{l(ill.ActExpectToSupply), b(ill.ActRequestCancel)}},
 		{cite: ill.Citation{Title: "In praise of slowness", Author: "Honoré, Carl", ISBN: "9780060750510"},
@@ -59,36 +54,5 @@ func seedSilenceProblems(ctx context.Context, a *app.App, w *World) error {
 		{cite: ill.Citation{Title: "The fine print", Author: "Ellis, Ruth", ISBN: "9780316399630"},
 			moves: []move{lp(ill.ActOfferConds, map[string]any{"conditions": []string{"LibraryUseOnly"}, "cost": "12.00 USD", "note": "Library use only, and our fee."})}},
 	}
-	for _, c := range cases {
-		r, err := a.CreateRequest(ctx, st, app.NewRequest{PatronID: patron, Citation: c.cite, ServiceType: ill.Loan, Send: true, PickupLocation: "Main desk",
-			NeedBefore: c.need, Lenders: []app.RotaChoice{{Lender: lender, Reason: "demo: holds the title"}}})
-		if err != nil {
-			return fmt.Errorf("demo timer problem %q: %w", c.cite.DisplayTitle(), err)
-		}
-		if r.State != ill.BSent {
-			return fmt.Errorf("demo timer problem %q: %s (%s)", c.cite.DisplayTitle(), r.State, r.ReviewReason)
-		}
-		if _, err := runDue(ctx, a); err != nil {
-			return err
-		}
-		lid := ""
-		for _, m := range c.moves {
-			ag, rid := borrower, r.PublicID
-			if m.lender {
-				if lid == "" {
-					if lid, err = a.LendingIDFor(ctx, lender, borrower, r.PublicID); err != nil {
-						return err
-					}
-				}
-				ag, rid = lender, lid
-			}
-			if _, err := a.Perform(ctx, manager(ag), rid, m.action, m.params, 0); err != nil {
-				return fmt.Errorf("demo timer problem %q: %s: %w", c.cite.DisplayTitle(), m.action, err)
-			}
-			if _, err := runDue(ctx, a); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return seedProblemCases(ctx, a, "timer problem", borrower, lender, patron, cases)
 }

@@ -110,32 +110,8 @@ func seedRequests(ctx context.Context, a *app.App, w *World) error {
 		if _, err := runDue(ctx, a); err != nil {
 			return err
 		}
-		lendingID := ""
-		for _, m := range sc.moves {
-			ag, id := borrower, r.PublicID
-			if m.lender {
-				if lendingID == "" {
-					if lendingID, err = a.LendingIDFor(ctx, lender, borrower, r.PublicID); err != nil {
-						return fmt.Errorf("scenario %s: %w", sc.name, err)
-					}
-				}
-				ag, id = lender, lendingID
-			}
-			actor := manager(ag)
-			if m.system {
-				actor = ill.SystemActor()
-				actor.Agency = ag
-			}
-			if m.upload {
-				if err := deliverDemoScan(ctx, a, actor, id); err != nil {
-					return fmt.Errorf("scenario %s: %w", sc.name, err)
-				}
-			} else if _, err := a.Perform(ctx, actor, id, m.action, m.params, 0); err != nil {
-				return fmt.Errorf("scenario %s: %s: %w", sc.name, m.action, err)
-			}
-			if _, err := runDue(ctx, a); err != nil {
-				return err
-			}
+		if err := playMoves(ctx, a, borrower, lender, r.PublicID, sc.moves); err != nil {
+			return fmt.Errorf("scenario %s: %w", sc.name, err)
 		}
 	}
 	return nil
