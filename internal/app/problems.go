@@ -285,6 +285,27 @@ func (a *App) closeProblem(tx *store.Tx, r *ill.Request, kind ill.ProblemKind, o
 	return nil
 }
 
+// cancelProblemTimers cancels r's pending timers of a problem kind (its
+// detection and its next step), or only those of step when it is not "".
+func (a *App) cancelProblemTimers(tx *store.Tx, r *ill.Request, kind ill.ProblemKind, step string) error {
+	js, err := tx.System().ListJobs(store.JobFilter{Agency: r.Agency, Ref: r.PublicID, Kind: KindProblemStep, States: []store.JobState{store.JobReady}})
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, j := range js {
+		var p problemPayload
+		if j.Decode(&p) == nil && p.Kind == kind && (step == "" || p.Step == step) {
+			ids = append(ids, j.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err = tx.System().CancelJobs(store.JobFilter{Agency: r.Agency, IDs: ids})
+	return err
+}
+
 // RequestProblems lists a request's problems, open and closed, for its
 // page: since when and what happens next. Returns NotFound.
 func (a *App) RequestProblems(ctx context.Context, actor ill.Actor, publicID string) ([]store.Problem, error) {

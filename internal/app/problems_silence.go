@@ -3,7 +3,6 @@ package app
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"interlend/internal/i18n"
@@ -266,21 +265,7 @@ func (a *App) endProblem(tx *store.Tx, r *ill.Request, kind ill.ProblemKind, out
 	if err := a.closeProblem(tx, r, kind, outcome, note); err != nil {
 		return err
 	}
-	js, err := tx.System().ListJobs(store.JobFilter{Agency: r.Agency, Ref: r.PublicID, Kind: KindProblemStep, States: []store.JobState{store.JobReady}})
-	if err != nil {
-		return err
-	}
-	var ids []int64
-	for _, j := range js {
-		if strings.Contains(string(j.Payload), `"kind":"`+string(kind)+`"`) {
-			ids = append(ids, j.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	_, err = tx.System().CancelJobs(store.JobFilter{Agency: r.Agency, IDs: ids})
-	return err
+	return a.cancelProblemTimers(tx, r, kind, "")
 }
 
 // watchNeedBefore starts the need-before detection of an unfilled

@@ -196,22 +196,7 @@ func transitHook(a *App, tx *store.Tx, r *ill.Request, ev *ill.Event) error {
 // (the request left shipped: the item came, or the request ended), so
 // that a finished request keeps no job.
 func (a *App) unwatchNotReceived(tx *store.Tx, r *ill.Request) error {
-	js, err := tx.System().ListJobs(store.JobFilter{Agency: r.Agency, Ref: r.PublicID, Kind: KindProblemStep, States: []store.JobState{store.JobReady}})
-	if err != nil {
-		return err
-	}
-	var ids []int64
-	for _, j := range js {
-		var p problemPayload
-		if j.Decode(&p) == nil && p.Kind == ill.ProbNotReceived && p.Step == ill.StepDetect {
-			ids = append(ids, j.ID)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	_, err = tx.System().CancelJobs(store.JobFilter{Agency: r.Agency, IDs: ids})
-	return err
+	return a.cancelProblemTimers(tx, r, ill.ProbNotReceived, ill.StepDetect)
 }
 
 // transitAgreed moves an open transit problem to "settle": the lender
