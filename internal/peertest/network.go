@@ -300,34 +300,7 @@ func (nd *Node) URL(i int) string { return "http://" + nd.addrs[i] }
 // database and the node's poll picks it up. It returns how many moved.
 func (nd *Node) MoveTimers(tb testing.TB, ref string, action ill.ActionName) int {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, nd.Store)
-	if err != nil {
-		tb.Fatalf("open %s's database: %v", nd.Spec.Name, err)
-	}
-	defer db.Close()
-	var n int
-	err = db.Read(ctx, func(tx *store.Tx) error {
-		js, err := tx.System().ListJobs(store.JobFilter{AllAgencies: true, Ref: ref, Kind: "request.timer", States: []store.JobState{store.JobReady}})
-		for _, j := range js {
-			if strings.Contains(string(j.Payload), `"action":"`+string(action)+`"`) {
-				n++
-			}
-		}
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if n == 0 {
-		return 0
-	}
-	now := time.Now().Add(-time.Second).UnixMicro()
-	if err := store.ExecRaw(ctx, db, `UPDATE jobs SET run_at = $1 WHERE kind = $2 AND ref = $3 AND state = $4 AND payload LIKE $5`,
-		now, "request.timer", ref, string(store.JobReady), `%"action":"`+string(action)+`"%`); err != nil {
-		tb.Fatalf("move %s's timers: %v", nd.Spec.Name, err)
-	}
-	return n
+	return nd.moveJobs(tb, ref, "request.timer", `%"action":"`+string(action)+`"%`)
 }
 
 // MoveProblemTimers makes the node's pending problem-workflow timers of
