@@ -242,7 +242,14 @@ func (a AgencyData) ListRequests(agency ill.AgencyID, f RequestFilter) ([]*ill.R
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
-	if f.Side != "" {
+	switch f.Side {
+	case "":
+	case ill.Borrowing, ill.Lending:
+		// Written into the text: SQLite compiles a statement again for
+		// every new value of a parameter that decides whether a partial
+		// index (requests_lending_key) applies.
+		where = append(where, "side = '"+string(f.Side)+"'")
+	default:
 		add("side = $%d", string(f.Side))
 	}
 	if len(f.States) > 0 {
@@ -268,11 +275,39 @@ func (a AgencyData) ListRequests(agency ill.AgencyID, f RequestFilter) ([]*ill.R
 	if f.Open {
 		where = append(where, "closed_at IS NULL")
 	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		cond, qargs := searchCondition(q, len(args))
-		where = append(where, cond)
-		args = append(args, qargs...)
+	q := strings.TrimSpace(f.Query)
+	if q == "" {
+		return a.listWhere(where, args, f)
 	}
+	// A request's own id or the partner's id for it is the usual scan or
+	// paste: found through the indexes alone, and it alone is the answer.
+	if isRequestID(q) {
+		cond := fmt.Sprintf("(public_id = $%d OR partner_request_id = $%d)", len(args)+1, len(args)+2)
+		out, total, err := a.listWhere(append(where[:len(where):len(where)], cond), append(args[:len(args):len(args)], strings.ToUpper(q), q), f)
+		if err != nil || total > 0 {
+			return out, total, err
+		}
+	}
+	cond, qargs := searchCondition(q, len(args))
+	return a.listWhere(append(where, cond), append(args, qargs...), f)
+}
+
+// isRequestID reports whether a query could be a request id (ours or a
+// partner's): one word of letters, digits and id punctuation.
+func isRequestID(q string) bool {
+	if len(q) > 100 {
+		return false
+	}
+	for _, c := range q {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.ContainsRune("-_.:/", c)) {
+			return false
+		}
+	}
+	return true
+}
+
+// listWhere runs a request list's count and page for a built condition.
+func (a AgencyData) listWhere(where []string, args []any, f RequestFilter) ([]*ill.Request, int, error) {
 	w := strings.Join(where, " AND ")
 	var total int
 	if err := a.t.queryRow(`SELECT count(*) FROM requests WHERE `+w, args...).Scan(&total); err != nil {
