@@ -10,19 +10,19 @@ import (
 // AppendEvent adds an event to a request's log, numbering it after the
 // last one. Call it in the transaction that makes the change it records.
 func (a AgencyData) AppendEvent(agency ill.AgencyID, requestID int64, ev *ill.Event) error {
-	if err := a.t.queryRow(`SELECT coalesce(max(seq), 0) + 1 FROM events WHERE request_id = $1`, requestID).Scan(&ev.Seq); err != nil {
-		return err
-	}
 	if len(ev.Data) == 0 {
 		ev.Data = json.RawMessage("{}")
 	}
 	ev.RequestID, ev.At = requestID, a.t.now
+	// The next sequence number is taken in the insert itself (the request
+	// row is locked by the caller, so no other writer takes it meanwhile).
 	return a.t.queryRow(`INSERT INTO events (request_id, agency, seq, type, name, actor_kind, actor_user, actor_partner, from_state, to_state, message_id, data, at)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 WHERE EXISTS (SELECT 1 FROM requests WHERE id = $1 AND agency = $2)
-		RETURNING id`,
-		requestID, string(agency), ev.Seq, ev.Type, ev.Name, string(ev.ActorKind), sql.NullInt64{Int64: ev.ActorUser, Valid: ev.ActorUser != 0},
+		SELECT $1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE request_id = $1), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
+		WHERE EXISTS (SELECT 1 FROM requests WHERE id = $1 AND agency = $2)
+		RETURNING id, seq`,
+		requestID, string(agency), ev.Type, ev.Name, string(ev.ActorKind), sql.NullInt64{Int64: ev.ActorUser, Valid: ev.ActorUser != 0},
 		string(ev.ActorPartner), string(ev.From), string(ev.To), sql.NullInt64{Int64: ev.MessageID, Valid: ev.MessageID != 0},
-		string(ev.Data), micros(a.t.now)).Scan(&ev.ID)
+		string(ev.Data), micros(a.t.now)).Scan(&ev.ID, &ev.Seq)
 }
 
 // Events lists a request's log in order.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"errors"
 	"time"
 
 	"interlend/internal/ill"
@@ -17,17 +16,27 @@ type Setting struct {
 }
 
 // GetSetting reads one setting of an agency; ok is false when unset.
+// A transaction reads an agency's settings once, all of them: one step
+// of the workflow consults several, and they cannot change under it
+// except through PutSetting, which keeps the copy in step.
 func (a AgencyData) GetSetting(agency ill.AgencyID, key string) (Setting, bool, error) {
-	st := Setting{Key: key}
-	var at int64
-	var by sql.NullInt64
-	err := a.t.queryRow(`SELECT value, updated_at, updated_by FROM agency_settings WHERE agency = $1 AND key = $2`,
-		string(agency), key).Scan(&st.Value, &at, &by)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Setting{}, false, nil
+	all, ok := a.t.settings[agency]
+	if !ok {
+		list, err := a.Settings(agency)
+		if err != nil {
+			return Setting{}, false, err
+		}
+		all = make(map[string]Setting, len(list))
+		for _, st := range list {
+			all[st.Key] = st
+		}
+		if a.t.settings == nil {
+			a.t.settings = map[ill.AgencyID]map[string]Setting{}
+		}
+		a.t.settings[agency] = all
 	}
-	st.UpdatedAt, st.UpdatedBy = fromMicros(at), by.Int64
-	return st, err == nil, err
+	st, ok := all[key]
+	return st, ok, nil
 }
 
 // Settings reads every setting of an agency.
@@ -71,6 +80,9 @@ func (a AgencyData) PutSetting(agency ill.AgencyID, key, value string, actor int
 			return ill.Errorf(ill.NotFound, "agency %s is not hosted here", agency)
 		}
 		return err
+	}
+	if all, ok := a.t.settings[agency]; ok {
+		all[key] = Setting{Key: key, Value: value, UpdatedAt: a.t.now, UpdatedBy: actor}
 	}
 	before, after := old.Value, value
 	for _, m := range mask {
