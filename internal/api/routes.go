@@ -242,8 +242,7 @@ func actionViews(defs []ill.ActionDef) []ActionView {
 
 // view adds the caller's available actions to a request.
 func (h *Handler) view(r *http.Request, req *ill.Request) (RequestView, error) {
-	defs, err := h.app.AvailableActions(r.Context(), actorFrom(r.Context()), req.PublicID)
-	return RequestView{Request: req, AvailableActions: actionViews(defs)}, err
+	return RequestView{Request: req, AvailableActions: actionViews(h.app.ActionsFor(actorFrom(r.Context()), req))}, nil
 }
 
 func (h *Handler) listRequests(r *http.Request) (any, error) {
@@ -282,11 +281,7 @@ func (h *Handler) listRequests(r *http.Request) (any, error) {
 	}
 	out := RequestList{Items: []RequestView{}, Total: total, Limit: f.Limit, Offset: f.Offset}
 	for _, req := range reqs {
-		defs := []ill.ActionDef{}
-		if d, err := h.app.AvailableActions(r.Context(), actorFrom(r.Context()), req.PublicID); err == nil {
-			defs = d
-		}
-		out.Items = append(out.Items, RequestView{Request: req, AvailableActions: actionViews(defs)})
+		out.Items = append(out.Items, RequestView{Request: req, AvailableActions: actionViews(h.app.ActionsFor(actorFrom(r.Context()), req))})
 	}
 	if next := f.Offset + len(reqs); next < total {
 		out.Next = &next

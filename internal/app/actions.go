@@ -87,6 +87,13 @@ func availableFor(actor ill.Actor, r *ill.Request) []ill.ActionDef {
 	return out
 }
 
+// ActionsFor lists what the actor may do to a request it has just read
+// (through GetRequest, ListRequests or Perform, which checked it may see
+// it): the same answer as AvailableActions without reading it again.
+func (a *App) ActionsFor(actor ill.Actor, r *ill.Request) []ill.ActionDef {
+	return availableFor(actor, r)
+}
+
 // AvailableActions lists what the actor may do to a request now.
 // Returns NotFound.
 func (a *App) AvailableActions(ctx context.Context, actor ill.Actor, publicID string) ([]ill.ActionDef, error) {

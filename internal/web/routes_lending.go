@@ -373,8 +373,8 @@ func (h *Handler) lendingPanel(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if s := v.Suggestion; s.Action != "" {
-		defs, err := h.app.AvailableActions(r.Context(), actor, v.Request.PublicID)
-		if err == nil && slices.ContainsFunc(defs, func(def ill.ActionDef) bool { return def.Name == s.Action }) {
+		defs := h.app.ActionsFor(actor, v.Request)
+		if slices.ContainsFunc(defs, func(def ill.ActionDef) bool { return def.Name == s.Action }) {
 			d.Suggest, d.SuggestKey = true, "action.lending."+string(s.Action)
 			for k, val := range s.Params {
 				switch x := val.(type) {

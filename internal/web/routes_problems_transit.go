@@ -143,10 +143,7 @@ func (h *Handler) problemsPanel(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(want) > 0 && act.Kind == ill.ActorStaff {
-		defs, err := h.app.AvailableActions(r.Context(), act, req.PublicID)
-		if err != nil {
-			return err
-		}
+		defs := h.app.ActionsFor(act, req)
 		for _, n := range want {
 			for _, def := range defs {
 				if def.Name == n {

@@ -181,10 +181,7 @@ func (h *Handler) showRequest(w http.ResponseWriter, r *http.Request, id string,
 	if err != nil {
 		return err
 	}
-	defs, err := h.app.AvailableActions(r.Context(), actor, req.PublicID)
-	if err != nil {
-		return err
-	}
+	defs := h.app.ActionsFor(actor, req)
 	evs, msgs, err := h.app.Timeline(r.Context(), actor, req.PublicID)
 	if err != nil {
 		return err
