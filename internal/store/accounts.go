@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ type User struct {
 
 // CreateAgency adds a hosted agency. Returns Conflict if it exists.
 func (s SystemData) CreateAgency(id ill.AgencyID, name string) (Agency, error) {
+	s.t.directoryChanged()
 	a := Agency{ID: id, Name: name, CreatedAt: s.t.now}
 	_, err := s.t.exec(`INSERT INTO agencies (id, name, created_at) VALUES ($1, $2, $3)`, string(id), name, micros(a.CreatedAt))
 	if isUniqueViolation(err) {
@@ -42,7 +44,31 @@ func (s SystemData) CreateAgency(id ill.AgencyID, name string) (Agency, error) {
 }
 
 // Agencies lists the hosted agencies by id.
+// They are kept with the directory (directory_cache.go).
 func (s SystemData) Agencies() ([]Agency, error) {
+	v, err := s.t.directoryVersion()
+	if err != nil {
+		return nil, err
+	}
+	if c := s.t.db.dir.at(v); c != nil {
+		list := slices.Clone(c.agencies)
+		c.done()
+		if list != nil {
+			return list, nil
+		}
+	}
+	list, err := s.readAgencies()
+	if err == nil {
+		kept := slices.Clone(list)
+		if kept == nil {
+			kept = []Agency{}
+		}
+		s.t.cacheDirectory(v, func(c *directoryCache) { c.agencies = kept })
+	}
+	return list, err
+}
+
+func (s SystemData) readAgencies() ([]Agency, error) {
 	rows, err := s.t.query(`SELECT id, name, created_at FROM agencies ORDER BY id`)
 	if err != nil {
 		return nil, err
@@ -64,14 +90,16 @@ func (s SystemData) Agencies() ([]Agency, error) {
 
 // GetAgency finds one hosted agency. Returns NotFound.
 func (s SystemData) GetAgency(id ill.AgencyID) (Agency, error) {
-	var a Agency
-	var at int64
-	err := s.t.queryRow(`SELECT name, created_at FROM agencies WHERE id = $1`, string(id)).Scan(&a.Name, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Agency{}, ill.Errorf(ill.NotFound, "agency %s is not hosted here", id)
+	list, err := s.Agencies()
+	if err != nil {
+		return Agency{}, err
 	}
-	a.ID, a.CreatedAt = id, fromMicros(at)
-	return a, err
+	for _, a := range list {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return Agency{}, ill.Errorf(ill.NotFound, "agency %s is not hosted here", id)
 }
 
 // NormaliseEmail is the stored form of a login name.

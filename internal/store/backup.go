@@ -44,10 +44,11 @@ type TableDump struct {
 }
 
 // skipTable reports tables a backup leaves out: the migration bookkeeping
-// (the manifest carries the version) and SQLite's internal and full-text
-// shadow tables (rebuilt on restore).
+// (the manifest carries the version), the versions of data kept in memory
+// (data_versions: the restored database starts its own), and SQLite's
+// internal and full-text shadow tables (rebuilt on restore).
 func skipTable(name string, virtual map[string]bool) bool {
-	if name == "goose_db_version" || strings.HasPrefix(name, "sqlite_") || virtual[name] {
+	if name == "goose_db_version" || name == "data_versions" || strings.HasPrefix(name, "sqlite_") || virtual[name] {
 		return true
 	}
 	for v := range virtual {

@@ -28,6 +28,7 @@ type DirectoryFilter struct {
 // library.
 func (n NetworkData) PutDirectoryEntry(e directory.Entry, actor int64) (created bool, err error) {
 	t := n.t
+	t.directoryChanged()
 	creds := e.Credentials
 	e.Credentials = nil
 	data, err := json.Marshal(e)
@@ -117,14 +118,33 @@ func scanDirectoryEntry(sc interface{ Scan(...any) error }) (directory.Entry, er
 // DirectoryEntry returns a library's entry with its credentials, by its
 // library id (case-insensitive). Returns NotFound.
 func (n NetworkData) DirectoryEntry(id ill.AgencyID) (directory.Entry, error) {
-	e, err := scanDirectoryEntry(n.t.queryRow(`SELECT `+directoryColumns+` FROM directory_entries e WHERE e.id_key = $1`, strings.ToUpper(string(id))))
+	key := strings.ToUpper(string(id))
+	v, err := n.t.directoryVersion()
+	if err != nil {
+		return directory.Entry{}, err
+	}
+	if c := n.t.db.dir.at(v); c != nil {
+		ce, ok := c.entries[key]
+		c.done()
+		if ok {
+			return ce.entry()
+		}
+	}
+	var ce cachedEntry
+	err = n.t.queryRow(`SELECT `+directoryColumns+` FROM directory_entries e WHERE e.id_key = $1`, key).Scan(&ce.id, &ce.data, &ce.updated, &ce.hosted)
 	if errors.Is(err, sql.ErrNoRows) {
 		return directory.Entry{}, ill.Errorf(ill.NotFound, "%s is not in the directory", id)
 	}
 	if err != nil {
 		return directory.Entry{}, err
 	}
-	e.Credentials, err = n.directoryCredentials(e.ID)
+	if ce.creds, err = n.directoryCredentials(ill.AgencyID(ce.id)); err != nil {
+		return directory.Entry{}, err
+	}
+	e, err := ce.entry()
+	if err == nil {
+		n.t.cacheDirectory(v, func(c *directoryCache) { c.entries[key] = ce })
+	}
 	return e, err
 }
 
@@ -156,9 +176,20 @@ func (n NetworkData) LookupLibrary(symbol string) (directory.Entry, error) {
 	if symbol == "" {
 		return directory.Entry{}, ill.E(ill.NotFound, "no library id given")
 	}
+	v, err := n.t.directoryVersion()
+	if err != nil {
+		return directory.Entry{}, err
+	}
+	if c := n.t.db.dir.at(v); c != nil {
+		key, ok := c.lookups[symbol]
+		c.done()
+		if ok {
+			return n.DirectoryEntry(ill.AgencyID(key))
+		}
+	}
 	symKey, valueKey := directory.LookupKeys(symbol)
 	var id string
-	err := sql.ErrNoRows
+	err = sql.ErrNoRows
 	if symKey != "" {
 		err = n.t.queryRow(`SELECT library_id FROM directory_symbols WHERE symbol_key = $1`, symKey).Scan(&id)
 	}
@@ -192,6 +223,7 @@ func (n NetworkData) LookupLibrary(symbol string) (directory.Entry, error) {
 	if err != nil {
 		return directory.Entry{}, err
 	}
+	n.t.cacheDirectory(v, func(c *directoryCache) { c.lookups[symbol] = strings.ToUpper(id) })
 	return n.DirectoryEntry(ill.AgencyID(id))
 }
 
@@ -277,6 +309,7 @@ func (n NetworkData) CountDirectoryEntries(f DirectoryFilter) (int, error) {
 // DeleteDirectoryEntry removes a library's entry, symbols and
 // credentials. Returns NotFound.
 func (n NetworkData) DeleteDirectoryEntry(id ill.AgencyID) error {
+	n.t.directoryChanged()
 	return n.t.execOne(ill.Errorf(ill.NotFound, "%s is not in the directory", id),
 		`DELETE FROM directory_entries WHERE id_key = $1`, strings.ToUpper(string(id)))
 }

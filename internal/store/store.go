@@ -63,8 +63,9 @@ type DB struct {
 
 	readStmts, writeStmts *stmtCache // SQLite only: prepared statements per pool
 
-	committed []func()     // hooks run after every commit that enqueued jobs (see OnJobsEnqueued)
-	handoff   atomic.Value // handoffBox: the local runner taking jobs due now (jobs_handoff.go)
+	committed []func()       // hooks run after every commit that enqueued jobs (see OnJobsEnqueued)
+	handoff   atomic.Value   // handoffBox: the local runner taking jobs due now (jobs_handoff.go)
+	dir       directoryCache // the directory as this process read it (directory_cache.go)
 }
 
 // Engine reports which engine the database runs on.

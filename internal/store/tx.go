@@ -25,6 +25,15 @@ type Tx struct {
 	after  []func()
 	notify bool           // jobs were enqueued: wake workers after commit
 	leased map[int64]bool // jobs leased to this process's runner in this transaction (jobs_handoff.go)
+	// settings are the agencies' settings as this transaction read them
+	// (settings.go).
+	settings map[ill.AgencyID]map[string]Setting
+	// readOnly transactions see committed data only; dirVersion is the
+	// directory's version as read (0: not yet) and dirChanged says the
+	// transaction changed it (directory_cache.go).
+	readOnly   bool
+	dirVersion int64
+	dirChanged bool
 }
 
 // Now is the time every row written by this transaction is stamped with.
@@ -135,7 +144,7 @@ func (db *DB) begin(ctx context.Context, pool *sql.DB, readOnly bool) (*Tx, erro
 	if err != nil {
 		return nil, ill.E(ill.Unavailable, "the database is not available", err)
 	}
-	return &Tx{ctx: ctx, tx: tx, db: db, stmts: db.cacheFor(pool), now: db.clock.Now()}, nil
+	return &Tx{ctx: ctx, tx: tx, db: db, stmts: db.cacheFor(pool), now: db.clock.Now(), readOnly: readOnly}, nil
 }
 
 func (db *DB) afterCommit(t *Tx) {
