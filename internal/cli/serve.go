@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 
@@ -39,6 +40,9 @@ func serve(e env, cfg config.Config, ready func(a *app.App) error) error {
 			return err
 		}
 		defer stopProfile()
+	}
+	if e.getenv("GOGC") == "" {
+		debug.SetGCPercent(cfg.GCPercent)
 	}
 	log := newLogger(cfg, e.stderr)
 	a, err := app.Open(ctx, cfg, app.Options{Logger: log})

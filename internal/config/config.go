@@ -30,6 +30,7 @@ type Config struct {
 	LogLevel      string        // debug, info, warn, error
 	LogFormat     string        // text or json
 	Workers       int           // job workers per process
+	GCPercent     int           // the Go garbage collector's target (GOGC) for serve and demo
 	JobPoll       time.Duration // longest wait between job queue checks when idle
 	JobLease      time.Duration // how long a claimed job is reserved before another node may take it over
 	MaxBody       int64         // largest request body accepted, bytes (uploads have their own limit)
@@ -78,6 +79,7 @@ var Options = []Option{
 	str("log-level", "info", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }),
 	str("log-format", "text", "text or json", func(c *Config) *string { return &c.LogFormat }),
 	integer("workers", "4", "job workers in this process (0 runs no jobs: a web-only node)", func(c *Config) *int { return &c.Workers }),
+	integer("gc-percent", "400", "heap growth, in percent of the live heap, before the garbage collector runs (Go's GOGC; the GOGC variable wins when set): higher costs memory and saves CPU; the default spends about four times the live heap, tens of MB", func(c *Config) *int { return &c.GCPercent }),
 	duration("job-poll", "1s", "longest wait between job queue checks when idle", func(c *Config) *time.Duration { return &c.JobPoll }),
 	duration("job-lease", "30s", "how long a claimed job stays reserved for its worker (renewed while it runs); a crashed node's jobs are taken over after this", func(c *Config) *time.Duration { return &c.JobLease }),
 	bytes("max-body", "2MiB", "largest request body accepted (uploads have their own per-agency limit)", func(c *Config) *int64 { return &c.MaxBody }),
@@ -205,6 +207,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Workers < 0 || c.Workers > 256 {
 		bad("--workers %d: use 0 to 256", c.Workers)
+	}
+	if c.GCPercent < 25 || c.GCPercent > 10000 {
+		bad("--gc-percent %d: use 25 to 10000", c.GCPercent)
 	}
 	if c.JobPoll < 10*time.Millisecond || c.JobPoll > time.Minute {
 		bad("--job-poll %s: use 10ms to 1m", c.JobPoll)
