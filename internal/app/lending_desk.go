@@ -403,10 +403,11 @@ func lendingDeskHook(a *App, tx *store.Tx, r *ill.Request, ev *ill.Event) error 
 	if r.Side != ill.Lending {
 		return nil
 	}
-	m, _, err := tx.Agency().LendingMark(r.Agency, r.ID)
+	m, ok, err := tx.Agency().LendingMark(r.Agency, r.ID)
 	if err != nil {
 		return err
 	}
+	before := m
 	m.ServiceRank, m.Unread = store.ServiceRank(r.ServiceLevel), r.UnreadMessages
 	if ev.Type == "pull_slip_printed" {
 		m.SlipPrintedAt = tx.Now()
@@ -425,6 +426,9 @@ func lendingDeskHook(a *App, tx *store.Tx, r *ill.Request, ev *ill.Event) error 
 				m.SearchAgainAt = j.RunAt
 			}
 		}
+	}
+	if ok && m == before {
+		return nil // most steps change nothing the desk sorts or shows
 	}
 	return tx.Agency().PutLendingMark(r.Agency, m)
 }
