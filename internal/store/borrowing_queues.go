@@ -33,14 +33,9 @@ func (t *Tx) jsonText(key string) string {
 	return "json_extract(data, '$." + key + "')"
 }
 
-// unreadCond matches requests with unread partner notes (the expression
+// unreadCond matches requests with unread partner notes (the condition
 // of the requests_unread index).
-func (t *Tx) unreadCond() string {
-	if t.db.engine == Postgres {
-		return "((data::jsonb ->> 'unreadMessages')::int > 0)"
-	}
-	return "json_extract(data, '$.unreadMessages') > 0"
-}
+func (t *Tx) unreadCond() string { return "unread_messages > 0" }
 
 func (a AgencyData) queueWhere(agency ill.AgencyID, q QueueSpec) (string, []any) {
 	where := []string{"agency = $1", "side = 'borrowing'", "closed_at IS NULL"}
@@ -241,6 +236,7 @@ func (a AgencyData) RedactRequestData(agency ill.AgencyID, requestID int64, fn R
 	if _, err := a.t.exec(`UPDATE stats_requests SET patron_id = NULL WHERE agency = $1 AND request_id = $2`, string(agency), requestID); err != nil {
 		return changed, fmt.Errorf("store: redact statistics: %w", err)
 	}
+	a.t.forgetRow(requestID)
 	res, err := a.t.exec(`UPDATE requests SET redacted_at = $1, patron_id = NULL, owner_user_id = NULL WHERE id = $2 AND agency = $3`, micros(a.t.now), requestID, string(agency))
 	if err != nil {
 		return changed, err

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
+
+	"interlend/internal/ill"
 )
 
 // ExecForTest runs raw SQL in a transaction (tests only).
@@ -41,4 +44,47 @@ func SnapshotAgency(ctx context.Context, db *DB, agency string) (string, error) 
 		return nil
 	})
 	return b.String(), err
+}
+
+// RequestColumnsAsStored compares a request row's columns with what its
+// document says they should be; it returns the differences (tests only).
+func RequestColumnsAsStored(t *Tx, agency, publicID string) ([]string, error) {
+	r, err := t.Agency().GetRequest(ill.AgencyID(agency), publicID)
+	if err != nil {
+		return nil, err
+	}
+	want := colsOf(r).list()
+	var diffs []string
+	for _, col := range want {
+		var got any
+		if err := t.queryRow(`SELECT `+col.name+` FROM requests WHERE id = $1`, r.ID).Scan(&got); err != nil {
+			return nil, err
+		}
+		if norm(got) != norm(col.value) {
+			diffs = append(diffs, fmt.Sprintf("%s: stored %v, document says %v", col.name, got, col.value))
+		}
+	}
+	return diffs, nil
+}
+
+// norm makes a column value from the driver comparable with the one
+// written (integers, booleans, strings, NULL).
+func norm(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case sql.NullInt64:
+		if !x.Valid {
+			return "NULL"
+		}
+		return fmt.Sprint(x.Int64)
+	case bool:
+		if x {
+			return "1"
+		}
+		return "0"
+	case []byte:
+		return string(x)
+	}
+	return fmt.Sprint(v)
 }

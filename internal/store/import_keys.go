@@ -82,6 +82,7 @@ func (a AgencyData) ImportRequest(agency ill.AgencyID, r *ill.Request, events []
 	if err != nil {
 		return err
 	}
+	a.t.forgetRow(r.ID)
 	_, err = a.t.exec(`UPDATE requests SET updated_at = $1, data = $2, version = $5 WHERE id = $3 AND agency = $4`, micros(r.UpdatedAt), string(data), r.ID, string(agency), r.Version)
 	return err
 }

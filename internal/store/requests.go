@@ -84,13 +84,16 @@ func (a AgencyData) CreateRequest(agency ill.AgencyID, r *ill.Request) error {
 	if err != nil {
 		return err
 	}
-	k := keysOf(r)
+	c := colsOf(r)
 	_, err = a.t.exec(`INSERT INTO requests (id, public_id, agency, side, state, version, partner, partner_request_id, service_type,
-		title, title_key, author_key, isbn, issn, oclc, doi, pmid, patron_id, need_before, attention, close_reason, data, created_at, updated_at, closed_at, owner_user_id)
-		VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24)`,
-		id, r.PublicID, string(agency), string(r.Side), string(r.State), string(r.Partner), r.PartnerRequestID, string(r.ServiceType),
-		k.title, k.titleKey, k.authorKey, k.isbn, k.issn, k.oclc, k.doi, k.pmid, sql.NullInt64{Int64: r.PatronID, Valid: r.PatronID != 0},
-		nullMicros(r.NeedBefore), r.Attention, string(r.CloseReason), string(data), micros(a.t.now), nullMicros(r.ClosedAt), nullID(r.OwnerUserID))
+		title, title_key, author_key, isbn, issn, oclc, doi, pmid, patron_id, need_before, attention, close_reason, data, created_at, updated_at, closed_at, owner_user_id, unread_messages)
+		VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $23, $24, $25)`,
+		id, r.PublicID, string(agency), string(r.Side), c.state, c.partner, c.partnerRequestID, c.serviceType,
+		c.title, c.titleKey, c.authorKey, c.isbn, c.issn, c.oclc, c.doi, c.pmid, c.patronID,
+		c.needBefore, c.attention, c.closeReason, string(data), micros(a.t.now), c.closedAt, c.owner, c.unread)
+	if err == nil {
+		a.t.rememberRow(id, c)
+	}
 	if isUniqueViolation(err) {
 		return ill.Errorf(ill.Conflict, "a request %s from %s already exists", r.PartnerRequestID, r.Partner)
 	}
@@ -154,7 +157,7 @@ func (a AgencyData) LockRequestByID(agency ill.AgencyID, id int64) (*ill.Request
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFoundRequest(fmt.Sprint(id))
 	}
-	return r, err
+	return a.t.locked(r, err)
 }
 
 // LockRequest finds an agency's request and locks it until the transaction
@@ -166,13 +169,13 @@ func (a AgencyData) LockRequest(agency ill.AgencyID, publicID string) (*ill.Requ
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFoundRequest(publicID)
 	}
-	return r, err
+	return a.t.locked(r, err)
 }
 
 // LockLendingRequest finds a lending request by the borrower and the
 // borrower's request id, locked. Returns NotFound.
 func (a AgencyData) LockLendingRequest(agency ill.AgencyID, borrower ill.AgencyID, borrowerRequestID string) (*ill.Request, error) {
-	return a.lendingRequest(agency, borrower, borrowerRequestID, a.t.db.forUpdate())
+	return a.t.locked(a.lendingRequest(agency, borrower, borrowerRequestID, a.t.db.forUpdate()))
 }
 
 // GetLendingRequest is LockLendingRequest without the lock (reads).
@@ -197,25 +200,31 @@ func (a AgencyData) UpdateRequest(agency ill.AgencyID, r *ill.Request, expectVer
 	r.Version++
 	data, err := json.Marshal(r)
 	if err != nil {
+		r.Version--
 		return err
 	}
-	k := keysOf(r)
-	q := `UPDATE requests SET state = $1, version = $2, partner = $3, partner_request_id = $4, service_type = $5,
-		title = $6, title_key = $7, author_key = $8, isbn = $9, issn = $10, oclc = $11, doi = $12, pmid = $13, patron_id = $14,
-		need_before = $15, attention = $16, close_reason = $17, data = $18, updated_at = $19, closed_at = $20, owner_user_id = $23
-		WHERE id = $21 AND agency = $22`
-	args := []any{string(r.State), r.Version, string(r.Partner), r.PartnerRequestID, string(r.ServiceType),
-		k.title, k.titleKey, k.authorKey, k.isbn, k.issn, k.oclc, k.doi, k.pmid, sql.NullInt64{Int64: r.PatronID, Valid: r.PatronID != 0},
-		nullMicros(r.NeedBefore), r.Attention, string(r.CloseReason), string(data), micros(a.t.now), nullMicros(r.ClosedAt), r.ID, string(agency), nullID(r.OwnerUserID)}
+	// Only the columns that changed since the row was locked or written
+	// in this transaction (requests_columns.go).
+	c := colsOf(r)
+	set := []string{"version = $1", "data = $2", "updated_at = $3"}
+	args := []any{r.Version, string(data), micros(a.t.now)}
+	for _, col := range c.changed(a.t.knownRow(r.ID)) {
+		args = append(args, col.value)
+		set = append(set, fmt.Sprintf("%s = $%d", col.name, len(args)))
+	}
+	args = append(args, r.ID, string(agency))
+	q := fmt.Sprintf("UPDATE requests SET %s WHERE id = $%d AND agency = $%d", strings.Join(set, ", "), len(args)-1, len(args))
 	if expectVersion > 0 {
-		q += ` AND version = $24`
 		args = append(args, expectVersion)
+		q += fmt.Sprintf(" AND version = $%d", len(args))
 	}
 	err = a.t.execOne(ill.E(ill.Conflict, fmt.Sprintf("request %s was changed by someone else meanwhile; reload it and try again", r.PublicID)), q, args...)
 	if err != nil {
 		r.Version--
+		return err
 	}
-	return err
+	a.t.rememberRow(r.ID, c)
+	return nil
 }
 
 // RequestFilter selects requests for lists, queues and search.

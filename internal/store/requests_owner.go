@@ -28,6 +28,7 @@ func (a AgencyData) ownPatronRequests(agency ill.AgencyID, patronID, userID int6
 		if err != nil {
 			return err
 		}
+		a.t.forgetRow(r.ID)
 		if _, err := a.t.exec(`UPDATE requests SET owner_user_id = $1, data = $2, version = version + 1 WHERE id = $3 AND agency = $4`,
 			nullID(userID), string(data), r.ID, string(agency)); err != nil {
 			return err

@@ -34,6 +34,9 @@ type Tx struct {
 	readOnly   bool
 	dirVersion int64
 	dirChanged bool
+	// rows are the columns of request rows as this transaction locked or
+	// wrote them (requests_columns.go).
+	rows map[int64]requestCols
 }
 
 // Now is the time every row written by this transaction is stamped with.
