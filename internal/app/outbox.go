@@ -224,15 +224,15 @@ func (a *App) deliver(ctx context.Context, run *jobs.Run) error {
 			if conf, err = a.receive(tx, sm.Partner, p.Agency, body, raw); err != nil {
 				return err
 			}
-			if raw != "" {
-				if err := tx.Agency().SetMessageRaw(p.Agency, sm.ID, raw); err != nil {
-					return err
-				}
-			}
 			if !conf.OK {
+				if raw != "" {
+					if err := tx.Agency().SetMessageRaw(p.Agency, sm.ID, raw); err != nil {
+						return err
+					}
+				}
 				return errRejected
 			}
-			return tx.Agency().SetMessageDelivery(p.Agency, sm.ID, store.DeliveryDelivered, "OK", "")
+			return tx.Agency().SetMessageSent(p.Agency, sm.ID, raw, store.DeliveryDelivered, "OK")
 		})
 		if !errors.Is(err, errRejected) {
 			return err
@@ -258,12 +258,7 @@ func (a *App) deliver(ctx context.Context, run *jobs.Run) error {
 			// The XML it went as and the outcome in the transaction that
 			// completes the job: one write per message sent.
 			return run.Complete(ctx, func(tx *store.Tx) error {
-				if conf.Raw != "" {
-					if err := tx.Agency().SetMessageRaw(p.Agency, sm.ID, conf.Raw); err != nil {
-						return err
-					}
-				}
-				return tx.Agency().SetMessageDelivery(p.Agency, sm.ID, store.DeliverySent, conf.String(), "")
+				return tx.Agency().SetMessageSent(p.Agency, sm.ID, conf.Raw, store.DeliverySent, conf.String())
 			})
 		}
 	}

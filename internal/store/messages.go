@@ -127,6 +127,18 @@ func (a AgencyData) SetMessageDelivery(agency ill.AgencyID, id int64, delivery, 
 		delivery, confirmation, errText, delivered, id, string(agency))
 }
 
+// SetMessageSent records a message's delivery together with the XML it
+// travelled as (raw; empty keeps what is stored): one write per message
+// sent.
+func (a AgencyData) SetMessageSent(agency ill.AgencyID, id int64, raw, delivery, confirmation string) error {
+	if raw == "" {
+		return a.SetMessageDelivery(agency, id, delivery, confirmation, "")
+	}
+	return a.t.execOne(ill.Errorf(ill.NotFound, "no message %d", id),
+		`UPDATE messages SET raw = $1, delivery = $2, confirmation = $3, error = '', delivered_at = $4 WHERE id = $5 AND agency = $6`,
+		raw, delivery, confirmation, nullMicros(a.t.now), id, string(agency))
+}
+
 // SetMessageRequest links a stored message to the request it turned out to
 // belong to (an incoming request creates the request after it is stored).
 func (a AgencyData) SetMessageRequest(agency ill.AgencyID, id, requestID int64) error {

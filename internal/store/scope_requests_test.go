@@ -218,6 +218,14 @@ var requestCases = map[string]agencyCase{
 		}
 		return nil, a.SetMessageRaw(ag, firstMessage(a, ag).ID, "<x/>")
 	},
+	"SetMessageSent": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
+		for _, raw := range []string{"<x/>", ""} {
+			if err := a.SetMessageSent(ag, firstMessage(a, otherAgency).ID, raw, store.DeliverySent, "OK"); !ill.Is(err, ill.NotFound) {
+				return nil, fmt.Errorf("another agency's message (raw %q): %v", raw, err)
+			}
+		}
+		return nil, a.SetMessageSent(ag, firstMessage(a, ag).ID, "<x/>", store.DeliverySent, "OK")
+	},
 	"SetMessageJob": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
 		if err := a.SetMessageJob(ag, firstMessage(a, otherAgency).ID, 1); !ill.Is(err, ill.NotFound) {
 			return nil, fmt.Errorf("another agency's message: %v", err)
