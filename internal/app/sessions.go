@@ -121,12 +121,8 @@ func (a *App) Session(ctx context.Context, token string) (store.Session, store.U
 	}
 	var se store.Session
 	var u store.User
-	err := a.read(ctx, func(tx *store.Tx) error {
-		var err error
-		if se, err = tx.System().SessionByHash(auth.HashToken(token)); err != nil {
-			return err
-		}
-		u, err = tx.System().UserByID(se.UserID)
+	err := a.read(ctx, func(tx *store.Tx) (err error) {
+		se, u, err = tx.System().SessionWithUser(auth.HashToken(token))
 		return err
 	})
 	if err != nil {
