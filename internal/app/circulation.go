@@ -101,6 +101,12 @@ func stepOrderingKey(r *ill.Request) string { return fmt.Sprintf("ils:%s:%s", r.
 // driver, or a step the ILS did itself).
 func (a *App) queueStep(tx *store.Tx, r *ill.Request, service ils.Service, driver string, done map[string]string) error {
 	old, err := tx.Agency().CirculationStep(r.Agency, r.ID, string(service))
+	return a.queueStepAfter(tx, r, service, driver, done, old, err)
+}
+
+// queueStepAfter is queueStep given the request's step for the service as
+// read (err NotFound: none yet), for callers that have read its steps.
+func (a *App) queueStepAfter(tx *store.Tx, r *ill.Request, service ils.Service, driver string, done map[string]string, old store.CirculationStep, err error) error {
 	switch {
 	case err == nil && service == ils.RenewItem && old.State.Completed() && done == nil:
 		// Every renewal the lender grants extends the ILS loan again.

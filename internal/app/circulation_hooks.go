@@ -87,7 +87,12 @@ func circulationHook(a *App, tx *store.Tx, r *ill.Request, ev *ill.Event) error 
 		case seenInILS(ev):
 			done = map[string]string{"via": viaSeen}
 		}
-		if err := a.queueStep(tx, r, svc, s.Driver, done); err != nil {
+		old, found := findStep(steps, svc)
+		var err error
+		if !found {
+			err = ill.Errorf(ill.NotFound, "request %s has no %s step", r.PublicID, svc)
+		}
+		if err := a.queueStepAfter(tx, r, svc, s.Driver, done, old, err); err != nil {
 			return err
 		}
 	}

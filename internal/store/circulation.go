@@ -94,27 +94,24 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 // and whether it was added. Returns NotFound for a request of another
 // agency.
 func (a AgencyData) AddCirculationStep(agency ill.AgencyID, s CirculationStep) (CirculationStep, bool, error) {
-	var owner string
-	err := a.t.queryRow(`SELECT agency FROM requests WHERE id = $1`, s.RequestID).Scan(&owner)
-	if errors.Is(err, sql.ErrNoRows) || err == nil && owner != string(agency) {
-		return s, false, ill.Errorf(ill.NotFound, "no request %d here", s.RequestID)
-	}
-	if err != nil {
-		return s, false, err
-	}
 	now := micros(a.t.now)
 	var done sql.NullInt64
 	if !s.State.Open() {
 		done = sql.NullInt64{Int64: now, Valid: true}
 	}
+	// Inserted only for a request of the agency; nothing inserted means
+	// the step exists, or the request is not the agency's.
 	var id int64
-	err = a.t.queryRow(`INSERT INTO circulation_steps (agency, request_id, service, state, driver, item_id, data, problem, attempts, job_id, done_by, created_at, updated_at, done_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
+	err := a.t.queryRow(`INSERT INTO circulation_steps (agency, request_id, service, state, driver, item_id, data, problem, attempts, job_id, done_by, created_at, updated_at, done_at)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13 WHERE EXISTS (SELECT 1 FROM requests WHERE id = $2 AND agency = $1)
 		ON CONFLICT (agency, request_id, service) DO NOTHING RETURNING id`,
 		string(agency), s.RequestID, s.Service, string(s.State), s.Driver, s.ItemID, stepData(s.Data), s.Problem, s.Attempts,
 		nullID(s.JobID), nullID(s.DoneBy), now, done).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		existing, err := a.CirculationStep(agency, s.RequestID, s.Service)
+		if ill.Is(err, ill.NotFound) {
+			err = ill.Errorf(ill.NotFound, "no request %d here", s.RequestID)
+		}
 		return existing, false, err
 	}
 	if err != nil {
