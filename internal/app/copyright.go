@@ -341,6 +341,11 @@ func copyrightHook(a *App, tx *store.Tx, r *ill.Request, ev *ill.Event) error {
 		}
 		return nil
 	}
+	switch ev.To {
+	case ill.BValidated, ill.BAwaitingCopyr, ill.BCancelled, ill.BUnfilled, ill.BCompleted:
+	default:
+		return nil // no other state moves the ledger row: not read
+	}
 	e, err := tx.Agency().CopyrightEntryFor(r.Agency, r.ID)
 	if ill.Is(err, ill.NotFound) {
 		return nil
