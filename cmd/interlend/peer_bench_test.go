@@ -90,6 +90,29 @@ func cpuTicks(b *testing.B, nodes ...*peertest.Node) int64 {
 
 const ticksPerSecond = 100
 
+// peakRSS is the largest peak resident set (VmHWM) of the nodes' processes,
+// in MB: what the garbage collector's setting (gc-percent) costs in memory.
+func peakRSS(b *testing.B, nodes ...*peertest.Node) float64 {
+	b.Helper()
+	var peak int64
+	for _, nd := range nodes {
+		for _, p := range nd.Procs() {
+			raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.Cmd.Process.Pid))
+			if err != nil {
+				b.Fatalf("memory of %s: %v", nd.Spec.Name, err)
+			}
+			for _, line := range strings.Split(string(raw), "\n") {
+				if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+					if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil && kb > peak {
+						peak = kb
+					}
+				}
+			}
+		}
+	}
+	return float64(peak) / 1024
+}
+
 // selfCPU is this test process's CPU time (the staff clients and the
 // relays), to show what the benchmark itself costs beside the processes.
 func selfCPU() time.Duration {
@@ -253,6 +276,7 @@ func BenchmarkPeerLoans(b *testing.B) {
 			b.ReportMetric(float64(self.Microseconds())/1000/float64(b.N), "driver-cpu-ms/loan")
 			b.ReportMetric(quantile(ship, 0.5), "ship-to-Loaned-p50-ms")
 			b.ReportMetric(quantile(ship, 0.99), "ship-to-Loaned-p99-ms")
+			b.ReportMetric(peakRSS(b, borrower, lender), "peak-RSS-MB")
 		})
 	}
 }
