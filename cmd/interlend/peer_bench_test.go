@@ -62,29 +62,38 @@ func benchShapes(b *testing.B) []peertest.NodeSpec {
 	return shapes
 }
 
+// procFiles calls each with the text of /proc/<pid>/<name> of every
+// process of the nodes.
+func procFiles(b *testing.B, name string, each func(text string), nodes ...*peertest.Node) {
+	b.Helper()
+	for _, nd := range nodes {
+		for _, p := range nd.Procs() {
+			raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", p.Cmd.Process.Pid, name))
+			if err != nil {
+				b.Fatalf("/proc %s of %s: %v", name, nd.Spec.Name, err)
+			}
+			each(string(raw))
+		}
+	}
+}
+
 // cpuTicks is the user+system CPU time of processes so far, from
 // /proc/<pid>/stat, in clock ticks (USER_HZ, 100 a second on Linux).
 func cpuTicks(b *testing.B, nodes ...*peertest.Node) int64 {
 	b.Helper()
 	var total int64
-	for _, nd := range nodes {
-		for _, p := range nd.Procs() {
-			raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.Cmd.Process.Pid))
+	procFiles(b, "stat", func(raw string) {
+		// Fields after the command name (which may hold spaces): state
+		// is the 3rd field, utime the 14th, stime the 15th.
+		f := strings.Fields(raw[strings.LastIndexByte(raw, ')')+1:])
+		for _, i := range []int{11, 12} {
+			n, err := strconv.ParseInt(f[i], 10, 64)
 			if err != nil {
-				b.Fatalf("CPU time of %s: %v", nd.Spec.Name, err)
+				b.Fatalf("/proc stat: %v", err)
 			}
-			// Fields after the command name (which may hold spaces): state
-			// is the 3rd field, utime the 14th, stime the 15th.
-			f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+1:]))
-			for _, i := range []int{11, 12} {
-				n, err := strconv.ParseInt(f[i], 10, 64)
-				if err != nil {
-					b.Fatalf("/proc stat of %s: %v", nd.Spec.Name, err)
-				}
-				total += n
-			}
+			total += n
 		}
-	}
+	}, nodes...)
 	return total
 }
 
@@ -116,21 +125,15 @@ func machineTicks(b *testing.B) int64 {
 func peakRSS(b *testing.B, nodes ...*peertest.Node) float64 {
 	b.Helper()
 	var peak int64
-	for _, nd := range nodes {
-		for _, p := range nd.Procs() {
-			raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.Cmd.Process.Pid))
-			if err != nil {
-				b.Fatalf("memory of %s: %v", nd.Spec.Name, err)
-			}
-			for _, line := range strings.Split(string(raw), "\n") {
-				if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-					if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil && kb > peak {
-						peak = kb
-					}
+	procFiles(b, "status", func(raw string) {
+		for _, line := range strings.Split(raw, "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
+				if kb, err := strconv.ParseInt(f[1], 10, 64); err == nil && kb > peak {
+					peak = kb
 				}
 			}
 		}
-	}
+	}, nodes...)
 	return float64(peak) / 1024
 }
 
