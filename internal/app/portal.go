@@ -43,6 +43,10 @@ type PortalRequest struct {
 	// NeedBeforeAsked is set while the patron is asked whether to go on
 	// after the need-before date passed (problems_silence.go).
 	NeedBeforeAsked bool
+	// BadCopy is set when the patron may report the delivered copy as bad
+	// or incomplete; BadCopyOpen while such a report is open
+	// (problems_receipt_portal.go).
+	BadCopy, BadCopyOpen bool
 
 	History []PatronEvent
 }
@@ -144,6 +148,9 @@ func (a *App) portalView(ctx context.Context, actor ill.Actor, r *ill.Request, h
 		}
 		lender = lenderName(tx, r.Partner)
 		if pr.NeedBeforeAsked, err = needBeforeAsked(tx, r); err != nil {
+			return err
+		}
+		if pr.BadCopy, pr.BadCopyOpen, err = badCopyFor(tx, r); err != nil {
 			return err
 		}
 		if r.State == ill.BCompleted && r.ServiceType == ill.Copy {

@@ -66,6 +66,9 @@ func receiptEffect(a *App, tx *store.Tx, ch *change) error {
 	case ill.ActCheckInDamaged:
 		p["note"] = markedNote(ill.MarkDamagedPatron, "Damaged while with our patron: "+p.Str("note")+" Please tell us your repair or replacement charge.")
 	case ill.ActReportBadCopy:
+		if err := patronReportsOnce(tx, ch); err != nil {
+			return err
+		}
 		p["note"] = markedNote(ill.MarkResendCopy, "The copy is bad or incomplete: "+p.Str("note")+" Please send it again.")
 	case ill.ActAnswerDamage:
 		mark := ill.MarkDamageLendOn

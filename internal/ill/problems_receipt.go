@@ -32,7 +32,8 @@ const (
 	// charge and bills the patron.
 	ActRecordDamageCharge ActionName = "record_damage_charge"
 	// ActReportBadCopy: the delivered copy is bad or incomplete: a re-send
-	// is asked of the lender.
+	// is asked of the lender. Staff take it, or the patron from the portal
+	// (app.PortalReportBadCopy).
 	ActReportBadCopy ActionName = "report_bad_copy"
 	// ActAnswerDamage (lending): the lender's decision on an item the
 	// borrower found damaged on arrival: lend it on as it is, or return it.

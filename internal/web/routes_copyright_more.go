@@ -104,6 +104,9 @@ type portalRequestData struct {
 	// Declaration is the UK declaration to sign, when the request waits
 	// for it.
 	Declaration *declarationForm
+	// BadCopyWhat and BadCopyNote are the bad-copy form's answers shown
+	// again with its errors (routes_portal_badcopy.go).
+	BadCopyWhat, BadCopyNote string
 }
 
 // portalRequestWith shows the request page with field errors.
