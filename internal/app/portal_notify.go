@@ -177,44 +177,16 @@ func (a *App) sendPatronNotice(ctx context.Context, tx *store.Tx, r *ill.Request
 	if off, err := noticeTurnedOff(tx, r, key); err != nil || off { // the patron's choice in the portal (portal_prefs.go)
 		return err
 	}
-	to, name := "", ""
-	if r.PatronID != 0 {
-		if p, err := tx.Agency().Patron(r.Agency, r.PatronID); err == nil {
-			to, name = p.Email, p.DisplayName()
-		}
-	}
-	if to == "" && r.OwnerUserID != 0 {
-		if u, err := tx.System().UserByID(r.OwnerUserID); err == nil {
-			to = u.Email
-			if name == "" {
-				name = u.Name
-			}
-		}
-	}
-	if to == "" {
-		return nil
-	}
-	ag, err := tx.System().GetAgency(r.Agency)
-	if err != nil {
+	pm, err := a.patronMail(tx, r)
+	if err != nil || pm.to == "" {
 		return err
 	}
-	ns, err := NoticeSetting.GetTx(tx, r.Agency)
-	if err != nil {
-		return err
-	}
+	d := pm.data
 	loc := time.UTC
 	if c, err := calendarLocation(tx, r.Agency); err == nil && c != nil {
 		loc = c
 	}
 	f := i18n.NewFormatter(i18n.Default)
-	d := PatronNoticeData{Library: ag.Name, Patron: name, Title: r.Citation.DisplayTitle(), RequestID: r.PublicID,
-		Lender: lenderName(tx, r.Partner), Location: r.PickupLocation, Link: a.Cfg.BaseURL + "/portal/requests/" + r.PublicID}
-	if d.Title == "" {
-		d.Title = r.PublicID
-	}
-	if d.Patron == "" {
-		d.Patron = i18n.Load().Text(i18n.Default, "portal.mail.reader")
-	}
 	var date time.Time
 	switch key {
 	case "patron.pickup", "patron.pickup_expired":
@@ -245,8 +217,53 @@ func (a *App) sendPatronNotice(ctx context.Context, tx *store.Tx, r *ill.Request
 	if key == "patron.message" {
 		idem += ":" + event // every message of staff's is a mail of its own ("staff_message#n")
 	}
-	return a.QueueNotice(tx, Notice{Agency: r.Agency, To: to, ToName: name, Key: key, Data: d,
-		Override: ns.override(key, i18n.Default), RequestRef: r.PublicID, IdempotencyKey: idem})
+	return a.QueueNotice(tx, Notice{Agency: r.Agency, To: pm.to, ToName: pm.name, Key: key, Data: d,
+		Override: pm.settings.override(key, i18n.Default), RequestRef: r.PublicID, IdempotencyKey: idem})
+}
+
+// patronMail is what every notice to a request's patron starts from: the
+// address (the patron record's, else the login that owns the request;
+// none when neither has one), the name, the data every template has, and
+// the library's notice settings.
+type patronMail struct {
+	to, name string
+	data     PatronNoticeData
+	settings NoticeSettings
+}
+
+func (a *App) patronMail(tx *store.Tx, r *ill.Request) (pm patronMail, err error) {
+	if r.PatronID != 0 {
+		if p, err := tx.Agency().Patron(r.Agency, r.PatronID); err == nil {
+			pm.to, pm.name = p.Email, p.DisplayName()
+		}
+	}
+	if pm.to == "" && r.OwnerUserID != 0 {
+		if u, err := tx.System().UserByID(r.OwnerUserID); err == nil {
+			pm.to = u.Email
+			if pm.name == "" {
+				pm.name = u.Name
+			}
+		}
+	}
+	if pm.to == "" {
+		return patronMail{}, nil
+	}
+	ag, err := tx.System().GetAgency(r.Agency)
+	if err != nil {
+		return patronMail{}, err
+	}
+	if pm.settings, err = NoticeSetting.GetTx(tx, r.Agency); err != nil {
+		return patronMail{}, err
+	}
+	pm.data = PatronNoticeData{Library: ag.Name, Patron: pm.name, Title: r.Citation.DisplayTitle(), RequestID: r.PublicID,
+		Lender: lenderName(tx, r.Partner), Location: r.PickupLocation, Link: a.Cfg.BaseURL + "/portal/requests/" + r.PublicID}
+	if pm.data.Title == "" {
+		pm.data.Title = r.PublicID
+	}
+	if pm.data.Patron == "" {
+		pm.data.Patron = i18n.Load().Text(i18n.Default, "portal.mail.reader")
+	}
+	return pm, nil
 }
 
 // KindPatronDueSoon is the daily job that reminds patrons of loans due soon.

@@ -36,39 +36,12 @@ func (a *App) problemNotice(tx *store.Tx, r *ill.Request, key, date string) erro
 	if off, err := noticeTurnedOff(tx, r, key); err != nil || off {
 		return err
 	}
-	to, name := "", ""
-	if r.PatronID != 0 {
-		if p, err := tx.Agency().Patron(r.Agency, r.PatronID); err == nil {
-			to, name = p.Email, p.DisplayName()
-		}
-	}
-	if to == "" && r.OwnerUserID != 0 {
-		if u, err := tx.System().UserByID(r.OwnerUserID); err == nil {
-			to = u.Email
-			if name == "" {
-				name = u.Name
-			}
-		}
-	}
-	if to == "" {
-		return nil
-	}
-	ag, err := tx.System().GetAgency(r.Agency)
-	if err != nil {
+	pm, err := a.patronMail(tx, r)
+	if err != nil || pm.to == "" {
 		return err
 	}
-	ns, err := NoticeSetting.GetTx(tx, r.Agency)
-	if err != nil {
-		return err
-	}
-	d := PatronNoticeData{Library: ag.Name, Patron: name, Title: r.Citation.DisplayTitle(), RequestID: r.PublicID, Date: date,
-		Lender: lenderName(tx, r.Partner), Location: r.PickupLocation, Link: a.Cfg.BaseURL + "/portal/requests/" + r.PublicID}
-	if d.Title == "" {
-		d.Title = r.PublicID
-	}
-	if d.Patron == "" {
-		d.Patron = i18n.Load().Text(i18n.Default, "portal.mail.reader")
-	}
-	return a.QueueNotice(tx, Notice{Agency: r.Agency, To: to, ToName: name, Key: key, Data: d, Override: ns.override(key, i18n.Default),
+	d := pm.data
+	d.Date = date
+	return a.QueueNotice(tx, Notice{Agency: r.Agency, To: pm.to, ToName: pm.name, Key: key, Data: d, Override: pm.settings.override(key, i18n.Default),
 		RequestRef: r.PublicID, IdempotencyKey: "patron:" + r.PublicID + ":" + key + ":" + tx.Now().UTC().Format(time.RFC3339Nano)})
 }
