@@ -85,14 +85,21 @@ const (
 <p style="color:#555;font-size:14px">{{.Library}}<br>{{t "mail.footer.automatic"}}</p>`
 )
 
-func init() {
+// registerPatronNotices registers patron notices as mail notices with the
+// shared default templates (their text in the catalog under
+// "portal.mail.<event>.*"); note fills the preview's note slot.
+func registerPatronNotices(list []PatronNotice, note string) {
 	sample := PatronNoticeData{Library: "Example University Library", Patron: "Ada Lovelace", Title: "Silent spring",
 		RequestID: "B1000042", Lender: "State Library", Date: "12 March 2026", Location: "Main Library",
-		Note: "Which edition do you need?", Link: "https://ill.example.edu/portal/requests/B1000042"}
-	for _, n := range PatronNotices {
+		Note: note, Link: "https://ill.example.edu/portal/requests/B1000042"}
+	for _, n := range list {
 		mail.Register(mail.Notice{Key: n.Key, Description: "to patrons: " + n.Event, Sample: sample,
 			Default: mail.Template{Subject: fmt.Sprintf(noticeSubject, n.Event), Text: fmt.Sprintf(noticeText, n.Event), HTML: fmt.Sprintf(noticeHTML, n.Event)}})
 	}
+}
+
+func init() {
+	registerPatronNotices(PatronNotices, "Which edition do you need?")
 	addJobs(func(a *App) {
 		if a.NotifyPatron == nil {
 			a.NotifyPatron = a.sendPatronNotice

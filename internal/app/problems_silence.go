@@ -7,7 +7,6 @@ import (
 
 	"interlend/internal/i18n"
 	"interlend/internal/ill"
-	"interlend/internal/mail"
 	"interlend/internal/store"
 )
 
@@ -59,13 +58,7 @@ var SilenceNotices = []PatronNotice{
 }
 
 func init() {
-	sample := PatronNoticeData{Library: "Example University Library", Patron: "Ada Lovelace", Title: "Silent spring",
-		RequestID: "B1000042", Lender: "State Library", Date: "12 March 2026", Location: "Main Library",
-		Link: "https://ill.example.edu/portal/requests/B1000042"}
-	for _, n := range SilenceNotices {
-		mail.Register(mail.Notice{Key: n.Key, Description: "to patrons: " + n.Event, Sample: sample,
-			Default: mail.Template{Subject: fmt.Sprintf(noticeSubject, n.Event), Text: fmt.Sprintf(noticeText, n.Event), HTML: fmt.Sprintf(noticeHTML, n.Event)}})
-	}
+	registerPatronNotices(SilenceNotices, "")
 	addEffect(ill.EffNeedBefore, needBeforeEffect)
 	addTransitionHook(silenceHook)
 	addCreated(func(a *App, tx *store.Tx, actor ill.Actor, r *ill.Request) error { return a.watchNeedBefore(tx, r) })

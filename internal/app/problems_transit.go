@@ -1,13 +1,11 @@
 package app
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"interlend/internal/billing"
 	"interlend/internal/ill"
-	"interlend/internal/mail"
 	"interlend/internal/store"
 )
 
@@ -49,13 +47,7 @@ var TransitNotices = []PatronNotice{
 }
 
 func init() {
-	sample := PatronNoticeData{Library: "Example University Library", Patron: "Ada Lovelace", Title: "Silent spring",
-		RequestID: "B1000042", Lender: "State Library", Date: "12 March 2026", Location: "Main Library",
-		Link: "https://ill.example.edu/portal/requests/B1000042"}
-	for _, n := range TransitNotices {
-		mail.Register(mail.Notice{Key: n.Key, Description: "to patrons: " + n.Event, Sample: sample,
-			Default: mail.Template{Subject: fmt.Sprintf(noticeSubject, n.Event), Text: fmt.Sprintf(noticeText, n.Event), HTML: fmt.Sprintf(noticeHTML, n.Event)}})
-	}
+	registerPatronNotices(TransitNotices, "")
 	addEffect(ill.EffTransitProblem, transitEffect)
 	addTransitionHook(transitHook)
 	addProblemWatch(ill.ProbNotReceived, func(a *App, tx *store.Tx, r *ill.Request, guard string) (bool, error) {
