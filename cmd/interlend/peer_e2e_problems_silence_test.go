@@ -2,11 +2,8 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -266,38 +263,6 @@ func flowSilentReturn(t *testing.T, s *silenceScene) {
 	silenceClosedWith(t, s.a, ill.ProbSilentReturn, bid, "answered")
 }
 
-// portalPatron logs the patron in to the portal and returns a client
-// with the page's CSRF token.
-func (s *silenceScene) portalPatron(t *testing.T) (*http.Client, string) {
-	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, Timeout: 60 * time.Second}
-	base := s.borrower.URL(0)
-	resp, err := hc.Get(base + "/portal/login")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	u, _ := url.Parse(base)
-	pre := ""
-	for _, ck := range jar.Cookies(u) {
-		if ck.Name == "interlend_pre" {
-			pre = ck.Value
-		}
-	}
-	resp, err = hc.PostForm(base+"/portal/login", url.Values{"email": {silencePatronEmail}, "password": {silencePassword}, "csrf": {pre}, "next": {"/portal"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`).FindSubmatch(page)
-	if resp.StatusCode != http.StatusOK || m == nil {
-		t.Fatalf("portal login: %d\n%.500s", resp.StatusCode, page)
-	}
-	return hc, string(m[1])
-}
-
 // flowNeedBefore: the need-before date passes while the lender still
 // holds the request; the patron is asked (email and portal), answers
 // "cancel" in the portal, and a Cancel goes to the lender.
@@ -311,25 +276,20 @@ func flowNeedBefore(t *testing.T, s *silenceScene) {
 	silenceDue(t, "need-before attention", p.NextAt, 5)
 	s.patronMail(t, "still need it?", bid, "still need")
 
-	hc, csrf := s.portalPatron(t)
-	base := s.borrower.URL(0)
-	resp, err := hc.Get(base + "/portal/requests/" + bid)
+	patron := s.borrower.PortalLogin(t, silencePatronEmail, silencePassword)
+	code, page, err := patron.GetPage("/portal/requests/" + bid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "Do you still need this?") {
-		t.Fatalf("the portal page does not ask: %d\n%.800s", resp.StatusCode, page)
+	if code != http.StatusOK || !strings.Contains(page, "Do you still need this?") {
+		t.Fatalf("the portal page does not ask: %d\n%.800s", code, page)
 	}
 	// First the patron goes on, with a new date: the problem closes and
 	// the new date has a timer of its own.
 	later := time.Now().AddDate(0, 0, 40).Format("2006-01-02")
-	resp, err = hc.PostForm(base+"/portal/requests/"+bid+"/need-before", url.Values{"csrf": {csrf}, "answer": {"go_on"}, "needBefore": {later}})
-	if err != nil {
+	if _, _, err := patron.PostForm("/portal/requests/"+bid+"/need-before", url.Values{"answer": {"go_on"}, "needBefore": {later}}); err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
 	silenceClosedWith(t, s.a, ill.ProbNeedBefore, bid, "go_on")
 	if r := s.a.Get(t, bid); r.NeedBefore.Format("2006-01-02") != later || r.State != ill.BAnswered {
 		t.Errorf("after going on: need-before %v, state %s; want %s, answered", r.NeedBefore, r.State, later)
@@ -337,13 +297,12 @@ func flowNeedBefore(t *testing.T, s *silenceScene) {
 	// That date passes too: asked again; this time the patron cancels.
 	s.moveTimer(t, bid, ill.ProbNeedBefore, ill.StepDetect)
 	silenceQueued(t, s.a, ill.ProbNeedBefore, bid, "the new date passed", func(p store.Problem) bool { return p.Step == "ask_patron" })
-	resp, err = hc.PostForm(base+"/portal/requests/"+bid+"/need-before", url.Values{"csrf": {csrf}, "answer": {"cancel"}})
+	code, _, err = patron.PostForm("/portal/requests/"+bid+"/need-before", url.Values{"answer": {"cancel"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("the patron's answer: %d", resp.StatusCode)
+	if code != http.StatusOK {
+		t.Fatalf("the patron's answer: %d", code)
 	}
 	s.a.WaitState(t, bid, ill.BCancelRequested)
 	s.toLender(t, "the Cancel after the patron's answer", ram(bid, iso18626.ActionCancel))

@@ -51,13 +51,28 @@ var csrfMeta = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
 // login opens a web session for lib's staff account.
 func (nd *Node) login(tb testing.TB, lib ill.AgencyID) *Client {
 	tb.Helper()
+	return nd.signIn(tb, lib, "/login", staffEmail(lib), Password, "/")
+}
+
+// PortalLogin opens a patron portal session for the login email (a
+// patron account of the node's library): GetPage and PostForm then act as
+// that patron.
+func (nd *Node) PortalLogin(tb testing.TB, email, password string) *Client {
+	tb.Helper()
+	return nd.signIn(tb, "", "/portal/login", email, password, "/portal")
+}
+
+// signIn logs in through a login page and keeps the session and the
+// page's CSRF token.
+func (nd *Node) signIn(tb testing.TB, lib ill.AgencyID, loginPath, email, password, next string) *Client {
+	tb.Helper()
 	jar, _ := cookiejar.New(nil)
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	c := &Client{Agency: lib, node: nd, hc: &http.Client{Jar: jar, Transport: tr, Timeout: 60 * time.Second}}
 	tb.Cleanup(tr.CloseIdleConnections)
 	base := nd.URL(0)
-	resp, err := c.hc.Get(base + "/login")
+	resp, err := c.hc.Get(base + loginPath)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -69,8 +84,8 @@ func (nd *Node) login(tb testing.TB, lib ill.AgencyID) *Client {
 			pre = ck.Value
 		}
 	}
-	form := url.Values{"email": {staffEmail(lib)}, "password": {Password}, "csrf": {pre}, "next": {"/"}}
-	resp, err = c.hc.PostForm(base+"/login", form)
+	form := url.Values{"email": {email}, "password": {password}, "csrf": {pre}, "next": {next}}
+	resp, err = c.hc.PostForm(base+loginPath, form)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -78,7 +93,7 @@ func (nd *Node) login(tb testing.TB, lib ill.AgencyID) *Client {
 	resp.Body.Close()
 	m := csrfMeta.FindSubmatch(page)
 	if resp.StatusCode != http.StatusOK || m == nil {
-		tb.Fatalf("login as %s on %s: %d\n%.500s", staffEmail(lib), nd.Spec.Name, resp.StatusCode, page)
+		tb.Fatalf("login as %s on %s: %d\n%.500s", email, nd.Spec.Name, resp.StatusCode, page)
 	}
 	c.csrf = string(m[1])
 	// Cookies set for one replica's address are sent to the others too.
