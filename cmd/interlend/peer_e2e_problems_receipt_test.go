@@ -46,52 +46,6 @@ func (s *receiptScene) patronLoan(t *testing.T, title string) (bid, lid string) 
 	return bid, lid
 }
 
-// problem waits until a node's queue (GET /api/v1/problems?kind=) holds
-// request id's problem and ok says yes to it.
-func problemIn(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, what string, ok func(store.Problem) bool) store.Problem {
-	t.Helper()
-	deadline := time.Now().Add(peertest.Wait)
-	for {
-		var ps []store.Problem
-		if err := c.Call("GET", "/api/v1/problems?kind="+string(kind), nil, &ps); err != nil {
-			t.Fatalf("%s: problems queue: %v", c.Agency, err)
-		}
-		for _, p := range ps {
-			if p.Request == id && p.Kind == kind && ok(p) {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %s: the %s queue has no problem of %s that fits: %+v", c.Agency, what, kind, id, ps)
-		}
-		time.Sleep(peertest.Poll)
-	}
-}
-
-// closedProblem waits until request id's problem of kind is closed with outcome.
-func closedProblem(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, outcome string) store.Problem {
-	t.Helper()
-	deadline := time.Now().Add(peertest.Wait)
-	for {
-		var ps []store.Problem
-		if err := c.Call("GET", "/api/v1/requests/"+id+"/problems", nil, &ps); err != nil {
-			t.Fatalf("%s: problems of %s: %v", c.Agency, id, err)
-		}
-		for _, p := range ps {
-			if p.Kind == kind && !p.Open() {
-				if p.Outcome != outcome {
-					t.Errorf("%s: %s's %s problem closed as %q, want %q", c.Agency, id, kind, p.Outcome, outcome)
-				}
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %s's %s problem is not closed: %+v", c.Agency, id, kind, ps)
-		}
-		time.Sleep(peertest.Poll)
-	}
-}
-
 // wantBusinessDays: next is n business days after from, give or take a
 // weekend and a holiday (the library's own calendar decides the exact day).
 func wantBusinessDays(t *testing.T, what string, from, next time.Time, n int) {

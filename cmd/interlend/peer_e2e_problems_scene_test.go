@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"interlend/internal/directory"
 	"interlend/internal/ill"
@@ -108,5 +109,49 @@ func (s *problemScene) checkWire(t *testing.T, least int) {
 	t.Logf("ISO 18626 %s: %d distinct documents valid against the XSD", s.iso, n)
 	if n < least {
 		t.Errorf("only %d distinct documents checked: the flows did not run", n)
+	}
+}
+
+// problemIn waits until a node's queue (GET /api/v1/problems?kind=) holds
+// request id's problem and ok says yes to it.
+func problemIn(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, what string, ok func(store.Problem) bool) store.Problem {
+	t.Helper()
+	deadline := time.Now().Add(peertest.Wait)
+	for {
+		var ps []store.Problem
+		if err := c.Call("GET", "/api/v1/problems?kind="+string(kind), nil, &ps); err != nil {
+			t.Fatalf("%s: problems queue: %v", c.Agency, err)
+		}
+		for _, p := range ps {
+			if p.Request == id && p.Kind == kind && ok(p) {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %s: the %s queue has no problem of %s that fits: %+v", c.Agency, what, kind, id, ps)
+		}
+		time.Sleep(peertest.Poll)
+	}
+}
+
+// closedProblem waits until request id has a problem of kind closed with
+// outcome (a request may have had several of a kind).
+func closedProblem(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, outcome string) store.Problem {
+	t.Helper()
+	deadline := time.Now().Add(peertest.Wait)
+	for {
+		var ps []store.Problem
+		if err := c.Call("GET", "/api/v1/requests/"+id+"/problems", nil, &ps); err != nil {
+			t.Fatalf("%s: problems of %s: %v", c.Agency, id, err)
+		}
+		for _, p := range ps {
+			if p.Kind == kind && !p.Open() && p.Outcome == outcome {
+				return p
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %s has no %s problem closed as %q: %+v", c.Agency, id, kind, outcome, ps)
+		}
+		time.Sleep(peertest.Poll)
 	}
 }

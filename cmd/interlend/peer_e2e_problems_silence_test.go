@@ -72,49 +72,6 @@ func (s *silenceScene) patronCheckedOut(t *testing.T, title string) (bid, lid st
 	return bid, lid
 }
 
-// silenceQueued waits until the node's problems queue (GET /api/v1/problems?kind=)
-// holds id's problem and ok says yes to it.
-func silenceQueued(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, what string, ok func(store.Problem) bool) store.Problem {
-	t.Helper()
-	deadline := time.Now().Add(peertest.Wait)
-	for {
-		var ps []store.Problem
-		if err := c.Call("GET", "/api/v1/problems?kind="+string(kind), nil, &ps); err != nil {
-			t.Fatalf("problems queue: %v", err)
-		}
-		for _, p := range ps {
-			if p.Request == id && p.Kind == kind && ok(p) {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: the %s queue has no problem of %s that fits: %+v", what, kind, id, ps)
-		}
-		time.Sleep(peertest.Poll)
-	}
-}
-
-// silenceClosedWith waits until id's problem of kind is closed and checks how.
-func silenceClosedWith(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, outcome string) {
-	t.Helper()
-	deadline := time.Now().Add(peertest.Wait)
-	for {
-		var ps []store.Problem
-		if err := c.Call("GET", "/api/v1/requests/"+id+"/problems", nil, &ps); err != nil {
-			t.Fatalf("problems of %s: %v", id, err)
-		}
-		for _, p := range ps {
-			if p.Kind == kind && !p.Open() && p.Outcome == outcome {
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s has no %s problem closed as %q: %+v", id, kind, outcome, ps)
-		}
-		time.Sleep(peertest.Poll)
-	}
-}
-
 // silenceDue: at is n business days from now, give or take a
 // weekend and a holiday.
 func silenceDue(t *testing.T, what string, at time.Time, n int) {
@@ -184,7 +141,7 @@ func TestSilenceProblemsBetweenTwoProcesses(t *testing.T) {
 func (s *silenceScene) silentSteps(t *testing.T, bid string, kind ill.ProblemKind, reminder func(peertest.Message) bool, reminders int) {
 	t.Helper()
 	s.moveTimer(t, bid, kind, ill.StepDetect)
-	p := silenceQueued(t, s.a, kind, bid, "detected", func(p store.Problem) bool { return p.Step == "reminder" && p.NextStep == "attention" })
+	p := problemIn(t, s.a, kind, bid, "detected", func(p store.Problem) bool { return p.Step == "reminder" && p.NextStep == "attention" })
 	days := 3 // the aging table's attention rows
 	if kind == ill.ProbSilentReturn {
 		days = 5
@@ -195,7 +152,7 @@ func (s *silenceScene) silentSteps(t *testing.T, bid string, kind ill.ProblemKin
 	s.a.Until(t, bid, peertest.Wait, "flagged for staff", func(r peertest.Request) bool {
 		return r.Attention && r.AttentionReason == "problem:"+string(kind)+":attention"
 	})
-	silenceQueued(t, s.a, kind, bid, "staff step", func(p store.Problem) bool { return p.Step == "attention" })
+	problemIn(t, s.a, kind, bid, "staff step", func(p store.Problem) bool { return p.Step == "attention" })
 }
 
 // flowSilentCancel: our Cancel unanswered; the Cancel goes again (the
@@ -222,7 +179,7 @@ func flowSilentCancel(t *testing.T, s *silenceScene) {
 	s.b.Act(t, lid, ill.ActAcceptCancel, nil)
 	s.toBorrower(t, "CancelResponse yes", samReason(bid, iso18626.ReasonCancelResponse, "Y"))
 	s.a.WaitState(t, bid, ill.BCancelled)
-	silenceClosedWith(t, s.a, ill.ProbSilentCancel, bid, "answered")
+	closedProblem(t, s.a, ill.ProbSilentCancel, bid, "answered")
 	if r := s.a.Get(t, bid); r.Attention && strings.HasPrefix(r.AttentionReason, "problem:") {
 		t.Errorf("still flagged: %q", r.AttentionReason)
 	}
@@ -243,7 +200,7 @@ func flowSilentRenew(t *testing.T, s *silenceScene) {
 	if r.State != ill.BCheckedOut {
 		t.Errorf("treated as refused: %s, want %s", r.State, ill.BCheckedOut)
 	}
-	silenceClosedWith(t, s.a, ill.ProbSilentRenew, bid, "treated_refused")
+	closedProblem(t, s.a, ill.ProbSilentRenew, bid, "treated_refused")
 	s.patronMail(t, "not renewed", bid, "not renewed")
 }
 
@@ -260,7 +217,7 @@ func flowSilentReturn(t *testing.T, s *silenceScene) {
 	s.toBorrower(t, "the lender's StatusRequestResponse", samReason(bid, iso18626.ReasonStatusRequestResponse, ""))
 	s.b.Act(t, lid, ill.ActLendCheckIn, nil)
 	s.a.WaitState(t, bid, ill.BCompleted)
-	silenceClosedWith(t, s.a, ill.ProbSilentReturn, bid, "answered")
+	closedProblem(t, s.a, ill.ProbSilentReturn, bid, "answered")
 }
 
 // flowNeedBefore: the need-before date passes while the lender still
@@ -272,7 +229,7 @@ func flowNeedBefore(t *testing.T, s *silenceScene) {
 	s.b.Act(t, lid, ill.ActExpectToSupply, nil)
 	s.a.WaitState(t, bid, ill.BAnswered)
 	s.moveTimer(t, bid, ill.ProbNeedBefore, ill.StepDetect)
-	p := silenceQueued(t, s.a, ill.ProbNeedBefore, bid, "need-before passed", func(p store.Problem) bool { return p.Step == "ask_patron" && p.NextStep == "attention" })
+	p := problemIn(t, s.a, ill.ProbNeedBefore, bid, "need-before passed", func(p store.Problem) bool { return p.Step == "ask_patron" && p.NextStep == "attention" })
 	silenceDue(t, "need-before attention", p.NextAt, 5)
 	s.patronMail(t, "still need it?", bid, "still need")
 
@@ -290,13 +247,13 @@ func flowNeedBefore(t *testing.T, s *silenceScene) {
 	if _, _, err := patron.PostForm("/portal/requests/"+bid+"/need-before", url.Values{"answer": {"go_on"}, "needBefore": {later}}); err != nil {
 		t.Fatal(err)
 	}
-	silenceClosedWith(t, s.a, ill.ProbNeedBefore, bid, "go_on")
+	closedProblem(t, s.a, ill.ProbNeedBefore, bid, "go_on")
 	if r := s.a.Get(t, bid); r.NeedBefore.Format("2006-01-02") != later || r.State != ill.BAnswered {
 		t.Errorf("after going on: need-before %v, state %s; want %s, answered", r.NeedBefore, r.State, later)
 	}
 	// That date passes too: asked again; this time the patron cancels.
 	s.moveTimer(t, bid, ill.ProbNeedBefore, ill.StepDetect)
-	silenceQueued(t, s.a, ill.ProbNeedBefore, bid, "the new date passed", func(p store.Problem) bool { return p.Step == "ask_patron" })
+	problemIn(t, s.a, ill.ProbNeedBefore, bid, "the new date passed", func(p store.Problem) bool { return p.Step == "ask_patron" })
 	code, _, err = patron.PostForm("/portal/requests/"+bid+"/need-before", url.Values{"answer": {"cancel"}})
 	if err != nil {
 		t.Fatal(err)
@@ -306,7 +263,7 @@ func flowNeedBefore(t *testing.T, s *silenceScene) {
 	}
 	s.a.WaitState(t, bid, ill.BCancelRequested)
 	s.toLender(t, "the Cancel after the patron's answer", ram(bid, iso18626.ActionCancel))
-	silenceClosedWith(t, s.a, ill.ProbNeedBefore, bid, "cancelled")
+	closedProblem(t, s.a, ill.ProbNeedBefore, bid, "cancelled")
 	s.b.WaitState(t, lid, ill.LCancelRequested)
 	s.b.Act(t, lid, ill.ActAcceptCancel, nil)
 	s.a.WaitState(t, bid, ill.BCancelled)
@@ -323,7 +280,7 @@ func flowConditionsUnanswered(t *testing.T, s *silenceScene) {
 	s.a.Act(t, bid, ill.ActAskPatron, map[string]any{"note": "The lender asks 7.00 USD and library use only. Do you accept?"})
 	s.patronMail(t, "the question", bid, "question")
 	s.moveTimer(t, bid, ill.ProbConditionsUnanswered, ill.StepDetect)
-	p := silenceQueued(t, s.a, ill.ProbConditionsUnanswered, bid, "detected", func(p store.Problem) bool { return p.Step == "reminder" && p.NextStep == "auto_reject" })
+	p := problemIn(t, s.a, ill.ProbConditionsUnanswered, bid, "detected", func(p store.Problem) bool { return p.Step == "reminder" && p.NextStep == "auto_reject" })
 	silenceDue(t, "auto-reject", p.NextAt, 3)
 	s.patronMail(t, "the reminder", bid, "reminder")
 	s.a.Until(t, bid, peertest.Wait, "staff reminded", func(r peertest.Request) bool {
@@ -332,7 +289,7 @@ func flowConditionsUnanswered(t *testing.T, s *silenceScene) {
 	s.moveTimer(t, bid, ill.ProbConditionsUnanswered, "auto_reject")
 	s.toLender(t, "Cancel to the first lender", func(m peertest.Message) bool { return ram(bid, iso18626.ActionCancel)(m) && m.To == string(libB) })
 	s.a.Until(t, bid, peertest.Wait, "sent to "+string(libC), func(r peertest.Request) bool { return r.State == ill.BSent && r.Partner == libC })
-	silenceClosedWith(t, s.a, ill.ProbConditionsUnanswered, bid, "auto_rejected")
+	closedProblem(t, s.a, ill.ProbConditionsUnanswered, bid, "auto_rejected")
 	s.b.WaitState(t, lidB, ill.LCancelRequested)
 	s.b.Act(t, lidB, ill.ActAcceptCancel, nil)
 	lidC := s.c.LendingID(t, bid)

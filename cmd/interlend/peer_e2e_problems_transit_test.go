@@ -3,7 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"interlend/internal/directory"
 	"interlend/internal/ill"
@@ -47,53 +46,6 @@ func (s *transitScene) shippedFor(t *testing.T, title string) (bid, lid string) 
 	return bid, lid
 }
 
-// transitProblem waits until c's queue of kind holds id's problem and ok
-// says yes to it.
-func transitProblem(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, what string, ok func(store.Problem) bool) store.Problem {
-	t.Helper()
-	deadline := time.Now().Add(peertest.Wait)
-	for {
-		var ps []store.Problem
-		if err := c.Call("GET", "/api/v1/problems?kind="+string(kind), nil, &ps); err != nil {
-			t.Fatalf("%s: problems queue: %v", c.Agency, err)
-		}
-		for _, p := range ps {
-			if p.Request == id && ok(p) {
-				return p
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %s: the %s queue has no fitting problem of %s: %+v", c.Agency, what, kind, id, ps)
-		}
-		time.Sleep(peertest.Poll)
-	}
-}
-
-// transitClosed waits until id's problem of kind is closed, and checks
-// its outcome.
-func transitClosed(t *testing.T, c *peertest.Client, kind ill.ProblemKind, id, outcome string) {
-	t.Helper()
-	deadline := time.Now().Add(peertest.Wait)
-	for {
-		var ps []store.Problem
-		if err := c.Call("GET", "/api/v1/requests/"+id+"/problems", nil, &ps); err != nil {
-			t.Fatalf("%s: problems of %s: %v", c.Agency, id, err)
-		}
-		for _, p := range ps {
-			if p.Kind == kind && !p.Open() {
-				if p.Outcome != outcome {
-					t.Errorf("%s: %s's %s problem closed as %q, want %q", c.Agency, id, kind, p.Outcome, outcome)
-				}
-				return
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %s's %s problem is not closed: %+v", c.Agency, id, kind, ps)
-		}
-		time.Sleep(peertest.Poll)
-	}
-}
-
 func TestTransitProblemsBetweenTwoProcesses(t *testing.T) {
 	t.Parallel()
 	for _, v := range []string{directory.Version2021, directory.Version12} {
@@ -120,7 +72,7 @@ func flowNotReceived(t *testing.T, s *transitScene) {
 	if n := s.borrower.MoveProblemTimers(t, bid, ill.ProbNotReceived, ill.StepDetect); n != 1 {
 		t.Fatalf("detection timers of %s: %d, want 1", bid, n)
 	}
-	p := transitProblem(t, s.a, ill.ProbNotReceived, bid, "detected", func(p store.Problem) bool { return p.Step == "status_request" && p.NextStep == "claim" })
+	p := problemIn(t, s.a, ill.ProbNotReceived, bid, "detected", func(p store.Problem) bool { return p.Step == "status_request" && p.NextStep == "claim" })
 	if lo, hi := p.StepAt.AddDate(0, 0, 5), p.StepAt.AddDate(0, 0, 5+2+6); p.NextAt.Before(lo) || p.NextAt.After(hi) {
 		t.Errorf("claim at %v, want 5 business days after %v", p.NextAt, p.StepAt)
 	}
@@ -130,7 +82,7 @@ func flowNotReceived(t *testing.T, s *transitScene) {
 	if n := s.borrower.MoveProblemTimers(t, bid, ill.ProbNotReceived, "claim"); n != 1 {
 		t.Fatalf("claim timers of %s: %d, want 1", bid, n)
 	}
-	transitProblem(t, s.a, ill.ProbNotReceived, bid, "claim step", func(p store.Problem) bool { return p.Step == "claim" && p.NextStep == "settle" })
+	problemIn(t, s.a, ill.ProbNotReceived, bid, "claim step", func(p store.Problem) bool { return p.Step == "claim" && p.NextStep == "settle" })
 	if r := s.a.Get(t, bid); !r.Attention || r.AttentionReason != "problem:not_received:claim" {
 		t.Errorf("claim step: attention %v %q", r.Attention, r.AttentionReason)
 	}
@@ -147,13 +99,13 @@ func flowNotReceived(t *testing.T, s *transitScene) {
 		}
 	}
 	s.b.WaitState(t, lid, ill.LProblem)
-	transitProblem(t, s.b, ill.ProbNotReceived, lid, "the lender's claim", func(p store.Problem) bool { return p.Step == "claim" && p.Side == ill.Lending })
+	problemIn(t, s.b, ill.ProbNotReceived, lid, "the lender's claim", func(p store.Problem) bool { return p.Step == "claim" && p.Side == ill.Lending })
 	s.b.Act(t, lid, ill.ActCloseLostLend, map[string]any{"cost": "45.00 USD", "note": "Agreed: lost in the post."})
-	transitClosed(t, s.b, ill.ProbNotReceived, lid, "lost")
+	closedProblem(t, s.b, ill.ProbNotReceived, lid, "lost")
 	s.toBorrower(t, "CompletedWithoutReturn", sam(bid, iso18626.StatusCompletedWithoutReturn))
-	transitProblem(t, s.a, ill.ProbNotReceived, bid, "agreed", func(p store.Problem) bool { return p.Step == "settle" })
+	problemIn(t, s.a, ill.ProbNotReceived, bid, "agreed", func(p store.Problem) bool { return p.Step == "settle" })
 	s.a.Act(t, bid, ill.ActSettleLost, map[string]any{"outcome": ill.SettleCharge, "cost": "45.00 USD"})
-	transitClosed(t, s.a, ill.ProbNotReceived, bid, ill.SettleCharge)
+	closedProblem(t, s.a, ill.ProbNotReceived, bid, ill.SettleCharge)
 	if r := s.a.Get(t, bid); r.State != ill.BCompleted || r.Attention {
 		t.Errorf("after settling: %s, attention %v", r.State, r.Attention)
 	}
@@ -177,8 +129,8 @@ func flowClaimedReturned(t *testing.T, s *transitScene) {
 	if !strings.HasPrefix(m.Msg.Note, ill.MarkReturnNotReceived) {
 		t.Errorf("Overdue note %q", m.Msg.Note)
 	}
-	transitProblem(t, s.a, ill.ProbClaimedReturned, bid, "claimed", func(p store.Problem) bool { return p.Step == "trace" && p.NextStep == "settle" })
-	transitProblem(t, s.b, ill.ProbClaimedReturned, lid, "the lender's", func(p store.Problem) bool { return p.Side == ill.Lending })
+	problemIn(t, s.a, ill.ProbClaimedReturned, bid, "claimed", func(p store.Problem) bool { return p.Step == "trace" && p.NextStep == "settle" })
+	problemIn(t, s.b, ill.ProbClaimedReturned, lid, "the lender's", func(p store.Problem) bool { return p.Side == ill.Lending })
 	s.a.Act(t, bid, ill.ActAnswerReturnClaim, map[string]any{"note": "We shipped it back."})
 	n := s.toLender(t, "our trace", ram(bid, iso18626.ActionNotification))
 	if !strings.Contains(n.Msg.Note, "9400BACK"+bid) {
@@ -186,8 +138,8 @@ func flowClaimedReturned(t *testing.T, s *transitScene) {
 	}
 	s.b.Act(t, lid, ill.ActLendCheckIn, nil)
 	s.a.WaitState(t, bid, ill.BCompleted)
-	transitClosed(t, s.a, ill.ProbClaimedReturned, bid, "found")
-	transitClosed(t, s.b, ill.ProbClaimedReturned, lid, "found")
+	closedProblem(t, s.a, ill.ProbClaimedReturned, bid, "found")
+	closedProblem(t, s.b, ill.ProbClaimedReturned, lid, "found")
 
 	bid2, lid2 := s.shippedFor(t, "Letters from an empty dock")
 	s.a.Act(t, bid2, ill.ActReceive, nil)
@@ -196,14 +148,14 @@ func flowClaimedReturned(t *testing.T, s *transitScene) {
 	s.a.Act(t, bid2, ill.ActShipReturn, map[string]any{"courier": "USPS", "trackingId": "9400LOST"})
 	s.b.WaitState(t, lid2, ill.LReturnReceived)
 	s.b.Act(t, lid2, ill.ActReturnNotReceived, nil)
-	transitProblem(t, s.a, ill.ProbClaimedReturned, bid2, "claimed", func(p store.Problem) bool { return p.Step == "trace" })
+	problemIn(t, s.a, ill.ProbClaimedReturned, bid2, "claimed", func(p store.Problem) bool { return p.Step == "trace" })
 	if n := s.borrower.MoveProblemTimers(t, bid2, ill.ProbClaimedReturned, "settle"); n != 1 {
 		t.Fatalf("settle timers of %s: %d, want 1", bid2, n)
 	}
-	transitProblem(t, s.a, ill.ProbClaimedReturned, bid2, "settle step", func(p store.Problem) bool { return p.Step == "settle" })
+	problemIn(t, s.a, ill.ProbClaimedReturned, bid2, "settle step", func(p store.Problem) bool { return p.Step == "settle" })
 	s.b.Act(t, lid2, ill.ActCloseLostLend, nil)
 	s.toBorrower(t, "CompletedWithoutReturn", sam(bid2, iso18626.StatusCompletedWithoutReturn))
 	s.a.Act(t, bid2, ill.ActSettleLost, map[string]any{"outcome": ill.SettleWaived})
-	transitClosed(t, s.a, ill.ProbClaimedReturned, bid2, ill.SettleWaived)
-	transitClosed(t, s.b, ill.ProbClaimedReturned, lid2, "lost")
+	closedProblem(t, s.a, ill.ProbClaimedReturned, bid2, ill.SettleWaived)
+	closedProblem(t, s.b, ill.ProbClaimedReturned, lid2, "lost")
 }
