@@ -154,3 +154,16 @@ func NextStep(k ProblemKind, name string) (ProblemStep, bool) {
 	}
 	return ProblemStep{}, false
 }
+
+// insertBefore puts rule before the first rule of the same event (the
+// problem workflows add rules ahead of the catch-alls).
+func insertBefore(rules []IncomingRule, ev IncomingEvent, rule IncomingRule) []IncomingRule {
+	for i, r := range rules {
+		if r.Event == ev {
+			out := append([]IncomingRule{}, rules[:i]...)
+			out = append(out, rule)
+			return append(out, rules[i:]...)
+		}
+	}
+	return append(rules, rule)
+}

@@ -63,18 +63,6 @@ func init() {
 	)
 	// A Cancel repeated while the first waits for staff (a borrower's
 	// reminder) is not "nothing left to cancel": it waits with the first.
-	LendingWorkflow.Incoming = insertRuleBefore(LendingWorkflow.Incoming, InCancel,
+	LendingWorkflow.Incoming = insertBefore(LendingWorkflow.Incoming, InCancel,
 		IncomingRule{Side: Lending, Event: InCancel, From: []State{LCancelRequested}, Outcome: Transition, To: Stay, Effects: []Effect{EffAttention}, Record: "cancel_repeated", Doc: "a reminder of a Cancel still waiting for our answer"})
-}
-
-// insertRuleBefore puts rule before the first rule of the same event.
-func insertRuleBefore(rules []IncomingRule, ev IncomingEvent, rule IncomingRule) []IncomingRule {
-	for i, r := range rules {
-		if r.Event == ev {
-			out := append([]IncomingRule{}, rules[:i]...)
-			out = append(out, rule)
-			return append(out, rules[i:]...)
-		}
-	}
-	return append(rules, rule)
 }

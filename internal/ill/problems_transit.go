@@ -69,15 +69,3 @@ func init() {
 	BorrowingWorkflow.Incoming = insertBefore(BorrowingWorkflow.Incoming, InCompletedNoReturn,
 		IncomingRule{Side: Borrowing, Event: InCompletedNoReturn, From: []State{BReturnShipped}, Outcome: Transition, To: Stay, Effects: []Effect{EffTransitProblem}, Record: "lost_agreed", Doc: "after a claim that our return never came: the lender closed it as lost; staff settle who pays"})
 }
-
-// insertBefore puts rule before the first rule of the same event.
-func insertBefore(rules []IncomingRule, ev IncomingEvent, rule IncomingRule) []IncomingRule {
-	for i, r := range rules {
-		if r.Event == ev {
-			out := append([]IncomingRule{}, rules[:i]...)
-			out = append(out, rule)
-			return append(out, rules[i:]...)
-		}
-	}
-	return append(rules, rule)
-}
