@@ -3,9 +3,11 @@ package peer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"syscall"
 
 	"interlend/internal/app"
 	"interlend/internal/directory"
@@ -71,6 +73,12 @@ func (p *Peer) Send(ctx context.Context, from, to ill.AgencyID, sm store.StoredM
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
+		if req.URL.Scheme == "https" && (errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)) {
+			// In TLS 1.3 a partner refuses our client certificate after
+			// the handshake: the refusal often reaches us only as a
+			// connection closed while the request was being written.
+			return sent, fmt.Errorf("%s closed the connection after the TLS handshake (tls: it may not accept our client certificate): %w", to, err)
+		}
 		return sent, fmt.Errorf("%s did not answer: %w", to, err)
 	}
 	defer resp.Body.Close()
