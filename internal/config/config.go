@@ -78,7 +78,7 @@ var Options = []Option{
 	secret("secret-key", "key that signs download links (default: generated once and kept in the database, shared by every node)", func(c *Config) *string { return &c.SecretKey }),
 	str("log-level", "info", "debug, info, warn or error", func(c *Config) *string { return &c.LogLevel }),
 	str("log-format", "text", "text or json", func(c *Config) *string { return &c.LogFormat }),
-	integer("workers", "4", "job workers in this process (0 runs no jobs: a web-only node)", func(c *Config) *int { return &c.Workers }),
+	integer("workers", "16", "job workers in this process (0 runs no jobs: a web-only node); most jobs wait on a partner or a mail server, not on the CPU", func(c *Config) *int { return &c.Workers }),
 	integer("gc-percent", "400", "heap growth, in percent of the live heap, before the garbage collector runs (Go's GOGC; the GOGC variable wins when set): higher costs memory and saves CPU; the default spends about four times the live heap, tens of MB", func(c *Config) *int { return &c.GCPercent }),
 	duration("job-poll", "1s", "longest wait between job queue checks when idle", func(c *Config) *time.Duration { return &c.JobPoll }),
 	duration("job-lease", "30s", "how long a claimed job stays reserved for its worker (renewed while it runs); a crashed node's jobs are taken over after this", func(c *Config) *time.Duration { return &c.JobLease }),

@@ -125,12 +125,15 @@ func (s SystemData) EnqueueJob(nj NewJob) (int64, error) {
 	if nj.HoldReason != "" {
 		state = JobHeld
 	}
+	blocked := false
 	if h := s.t.db.jobHandoff(); h != nil && state == JobReady && !nj.RunAt.After(s.t.now) && h.Accepts(nj.Kind) {
 		// Due now and a local worker is free: leased to it here, run as
 		// soon as the transaction commits.
-		if id, ok, err := s.enqueueLeased(h, nj, payload); err != nil || ok {
+		id, ok, b, err := s.enqueueLeased(h, nj, payload)
+		if err != nil || ok {
 			return id, err
 		}
+		blocked = b
 	}
 	var id int64
 	err := s.t.queryRow(`INSERT INTO jobs (kind, agency, payload, ordering_key, idempotency_key, state, run_at, max_attempts, hold_reason, ref, created_at, updated_at)
@@ -145,7 +148,13 @@ func (s SystemData) EnqueueJob(nj NewJob) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("store: enqueue %s: %w", nj.Kind, err)
 	}
-	if state == JobReady && !nj.RunAt.After(s.t.now.Add(time.Second)) {
+	// A job waiting behind an earlier unfinished job of its ordering key
+	// cannot be claimed yet: whichever transaction finishes that job starts
+	// this one (startNext). On SQLite transactions are serial, so that one
+	// commits after this one and sees it; waking workers here would only
+	// cost them a claim that finds nothing. On PostgreSQL the two may run
+	// side by side, unseen by each other, and the wake-up covers that.
+	if state == JobReady && !nj.RunAt.After(s.t.now.Add(time.Second)) && !(blocked && s.t.db.engine == SQLite) {
 		s.wakeWorkers()
 	}
 	return id, nil

@@ -47,16 +47,17 @@ func (db *DB) jobHandoff() JobHandoff {
 // when no earlier unfinished job shares its ordering key (that one runs
 // first); ok is false when it did not insert, and the caller inserts the
 // job ready as usual. On a crash after the commit the lease expires and
-// any worker claims the job again, as after a claim.
-func (s SystemData) enqueueLeased(h JobHandoff, nj NewJob, payload []byte) (id int64, ok bool, err error) {
+// any worker claims the job again, as after a claim. blocked says that
+// an earlier unfinished job of the key was found.
+func (s SystemData) enqueueLeased(h JobHandoff, nj NewJob, payload []byte) (id int64, ok, blocked bool, err error) {
 	if nj.OrderingKey != "" {
 		var one int
 		err := s.t.queryRow(`SELECT 1 FROM jobs WHERE ordering_key = $1 AND state <> 'done' AND state <> 'cancelled' LIMIT 1`, nj.OrderingKey).Scan(&one)
 		if err == nil {
-			return 0, false, nil
+			return 0, false, true, nil
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
-			return 0, false, err
+			return 0, false, false, err
 		}
 	}
 	now := micros(s.t.now)
@@ -73,16 +74,16 @@ func (s SystemData) enqueueLeased(h JobHandoff, nj NewJob, payload []byte) (id i
 		micros(nj.RunAt), nj.MaxAttempts, nj.Ref, now, token, leaseUntil, h.Node()).Scan(&j.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = s.t.queryRow(`SELECT id FROM jobs WHERE idempotency_key = $1`, nj.IdempotencyKey).Scan(&id)
-		return id, err == nil, err
+		return id, err == nil, false, err
 	}
 	if err != nil {
-		return 0, false, fmt.Errorf("store: enqueue %s: %w", nj.Kind, err)
+		return 0, false, false, fmt.Errorf("store: enqueue %s: %w", nj.Kind, err)
 	}
 	if _, err := s.t.exec(`INSERT INTO job_attempts (job_id, attempt, node, started_at) VALUES ($1, 1, $2, $3)`, j.ID, h.Node(), now); err != nil {
-		return 0, false, err
+		return 0, false, false, err
 	}
 	s.t.handOver(h, j)
-	return j.ID, true, nil
+	return j.ID, true, false, nil
 }
 
 // handOver gives j to h once the transaction commits, unless the
