@@ -291,8 +291,7 @@ func (a AgencyData) ListRequests(agency ill.AgencyID, f RequestFilter) ([]*ill.R
 	// A request's own id or the partner's id for it is the usual scan or
 	// paste: found through the indexes alone, and it alone is the answer.
 	if isRequestID(q) {
-		cond := fmt.Sprintf("(public_id = $%d OR partner_request_id = $%d)", len(args)+1, len(args)+2)
-		out, total, err := a.listWhere(append(where[:len(where):len(where)], cond), append(args[:len(args):len(args)], strings.ToUpper(q), q), f)
+		out, total, err := a.listByRequestID(agency, q, where, args, f)
 		if err != nil || total > 0 {
 			return out, total, err
 		}
@@ -322,23 +321,67 @@ func (a AgencyData) listWhere(where []string, args []any, f RequestFilter) ([]*i
 	if err := a.t.queryRow(`SELECT count(*) FROM requests WHERE `+w, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	order := "updated_at DESC, id DESC"
+	out, err := a.t.queryRequests(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE %s ORDER BY %s LIMIT %d OFFSET %d`, w, f.order(), f.limit(), max(f.Offset, 0)), args...)
+	return out, total, err
+}
+
+func (f RequestFilter) order() string {
 	switch f.Sort {
 	case "need_before":
-		order = "CASE WHEN need_before IS NULL THEN 1 ELSE 0 END, need_before, id"
+		return "CASE WHEN need_before IS NULL THEN 1 ELSE 0 END, need_before, id"
 	case "oldest":
-		order = "updated_at, id"
+		return "updated_at, id"
 	case "created":
-		order = "id DESC"
+		return "id DESC"
 	case "id":
-		order = "id"
+		return "id"
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 50
+	return "updated_at DESC, id DESC"
+}
+
+func (f RequestFilter) limit() int {
+	if f.Limit <= 0 || f.Limit > 500 {
+		return 50
 	}
-	out, err := a.t.queryRequests(fmt.Sprintf(`SELECT id, version, data FROM requests WHERE %s ORDER BY %s LIMIT %d OFFSET %d`, w, order, limit, max(f.Offset, 0)), args...)
-	return out, total, err
+	return f.Limit
+}
+
+// listByRequestID lists the requests among where that have q as our id or
+// as the partner's id for them. The rows are found first by those two
+// indexes alone, then read by row id with the other conditions: given
+// both at once, SQLite's planner (without statistics) prefers walking the
+// agency's whole side of the table through an (agency, side) index.
+func (a AgencyData) listByRequestID(agency ill.AgencyID, q string, where []string, args []any, f RequestFilter) ([]*ill.Request, int, error) {
+	rows, err := a.t.query(`SELECT id FROM requests WHERE public_id = $1 AND agency = $2
+		UNION SELECT id FROM requests WHERE agency = $2 AND partner_request_id = $3`, strings.ToUpper(q), string(agency), q)
+	if err != nil {
+		return nil, 0, err
+	}
+	var ph []string
+	args = args[:len(args):len(args)]
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		args = append(args, id)
+		ph = append(ph, fmt.Sprintf("$%d", len(args)))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(ph) == 0 {
+		return nil, 0, err
+	}
+	// Few rows (an id is one request, a partner's id one per partner):
+	// all are read, then the page is cut here.
+	w := strings.Join(append(where[:len(where):len(where)], "id IN ("+strings.Join(ph, ", ")+")"), " AND ")
+	out, err := a.t.queryRequests(`SELECT id, version, data FROM requests WHERE `+w+` ORDER BY `+f.order(), args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	total := len(out)
+	out = out[min(max(f.Offset, 0), total):]
+	return out[:min(f.limit(), len(out))], total, nil
 }
 
 // searchCondition matches a scanned or typed query: a public id, a partner's

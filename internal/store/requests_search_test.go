@@ -80,5 +80,48 @@ func TestRequestSearch(t *testing.T) {
 				t.Errorf("q=%q found %v, want %v", c.q, got, c.want)
 			}
 		}
+
+		// One partner id used by two partners: the other filters and the
+		// page still apply on the id's fast path.
+		dup := map[ill.AgencyID]string{}
+		mustWrite(t, db, func(tx *store.Tx) error {
+			for _, p := range []ill.AgencyID{"US-EXC", "US-EXD"} {
+				r := &ill.Request{Side: ill.Lending, State: ill.LNew, ServiceType: ill.Loan, Partner: p, PartnerRequestID: "DUP-1"}
+				if err := tx.Agency().CreateRequest("US-EXA", r); err != nil {
+					return err
+				}
+				dup[p] = r.PublicID
+			}
+			return nil
+		})
+		pages := []struct {
+			f     store.RequestFilter
+			total int
+			want  []string
+		}{
+			{store.RequestFilter{Side: ill.Lending, Sort: "id"}, 2, []string{dup["US-EXC"], dup["US-EXD"]}},
+			{store.RequestFilter{Side: ill.Lending, Sort: "id", Limit: 1}, 2, []string{dup["US-EXC"]}},
+			{store.RequestFilter{Side: ill.Lending, Sort: "id", Limit: 1, Offset: 1}, 2, []string{dup["US-EXD"]}},
+			{store.RequestFilter{Side: ill.Lending, Sort: "id", Offset: 5}, 2, nil},
+			{store.RequestFilter{Side: ill.Lending, Partner: "US-EXD"}, 1, []string{dup["US-EXD"]}},
+			{store.RequestFilter{Side: ill.Borrowing}, 0, nil},
+		}
+		for _, c := range pages {
+			c.f.Query = "DUP-1"
+			mustRead(t, db, func(tx *store.Tx) error {
+				rs, total, err := tx.Agency().ListRequests("US-EXA", c.f)
+				if err != nil {
+					return err
+				}
+				var got []string
+				for _, r := range rs {
+					got = append(got, r.PublicID)
+				}
+				if total != c.total || !slices.Equal(got, c.want) {
+					t.Errorf("%+v: %v of %d, want %v of %d", c.f, got, total, c.want, c.total)
+				}
+				return nil
+			})
+		}
 	})
 }
