@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"interlend/internal/directory"
 	"interlend/internal/ill"
 	"interlend/internal/jobs"
 	"interlend/internal/store"
@@ -29,9 +30,10 @@ func init() {
 
 // Transport sends a message to a partner that is not hosted here and
 // returns its confirmation. The ISO 18626 feature provides it; without one,
-// messages to outside partners are held.
+// messages to outside partners are held. The partner's directory entry
+// (endpoint, version, credentials) is read with the message.
 type Transport interface {
-	Send(ctx context.Context, from ill.AgencyID, to ill.AgencyID, m store.StoredMessage, idempotencyKey string) (Confirmation, error)
+	Send(ctx context.Context, from ill.AgencyID, to directory.Entry, m store.StoredMessage, idempotencyKey string) (Confirmation, error)
 }
 
 // Wire writes a message as ISO 18626 XML and reads it back.
@@ -194,15 +196,24 @@ func (a *App) deliver(ctx context.Context, run *jobs.Run) error {
 	if err := run.Job.Decode(&p); err != nil {
 		return jobs.Permanent(err)
 	}
-	// The message and whether its partner is hosted here, in one read.
+	// The message, whether its partner is hosted here and, if not, the
+	// partner's directory entry, in one read.
 	var sm store.StoredMessage
-	var hosted, found bool
+	var entry directory.Entry
+	var hosted, found, listed bool
 	err := a.read(ctx, func(tx *store.Tx) (err error) {
 		if sm, err = tx.Agency().GetMessage(p.Agency, p.Message); err != nil {
 			return err
 		}
 		found = true
-		hosted, err = isHostedIn(tx, sm.Partner)
+		if hosted, err = isHostedIn(tx, sm.Partner); err != nil || hosted {
+			return err
+		}
+		entry, err = tx.Network().LookupLibrary(string(sm.Partner))
+		if ill.Is(err, ill.NotFound) {
+			return nil
+		}
+		listed = err == nil
 		return err
 	})
 	if err != nil && !found {
@@ -241,7 +252,10 @@ func (a *App) deliver(ctx context.Context, run *jobs.Run) error {
 		if a.Transport == nil {
 			return a.holdMessage(ctx, run, sm, ErrNoEndpoint.Error())
 		}
-		conf, err = a.Transport.Send(ctx, p.Agency, sm.Partner, sm, run.IdempotencyKey())
+		if !listed {
+			return a.holdMessage(ctx, run, sm, fmt.Sprintf("%s (%s is not in the directory)", ErrNoEndpoint, sm.Partner))
+		}
+		conf, err = a.Transport.Send(ctx, p.Agency, entry, sm, run.IdempotencyKey())
 		if errors.Is(err, ErrNoEndpoint) {
 			return a.holdMessage(ctx, run, sm, err.Error())
 		}

@@ -26,14 +26,8 @@ import (
 // outcome. It returns the partner's confirmation; transport
 // failures and 5xx answers are errors (retried), 4xx answers permanent
 // (staff fix the directory, then re-drive).
-func (p *Peer) Send(ctx context.Context, from, to ill.AgencyID, sm store.StoredMessage, key string) (app.Confirmation, error) {
-	e, err := p.app.Library(ctx, string(to))
-	if ill.Is(err, ill.NotFound) {
-		return app.Confirmation{}, fmt.Errorf("%w (%s is not in the directory)", app.ErrNoEndpoint, to)
-	}
-	if err != nil {
-		return app.Confirmation{}, err
-	}
+func (p *Peer) Send(ctx context.Context, from ill.AgencyID, e directory.Entry, sm store.StoredMessage, key string) (app.Confirmation, error) {
+	to := sm.Partner
 	if e.Endpoint.URL == "" {
 		return app.Confirmation{}, app.ErrNoEndpoint
 	}
