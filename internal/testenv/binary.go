@@ -162,11 +162,16 @@ func (p *Proc) TryReady(deadline time.Duration) (time.Duration, error) {
 	start := time.Now()
 	c := &http.Client{Timeout: time.Second}
 	for {
-		resp, err := c.Get(p.URL + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return time.Since(start), nil
+		// The line serve prints once it holds its address: until then an
+		// answer may come from another process that took the free port
+		// this one was given (several test binaries pick ports at once).
+		if strings.Contains(p.Stdout.String(), "is listening on ") {
+			resp, err := c.Get(p.URL + "/readyz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return time.Since(start), nil
+				}
 			}
 		}
 		select {
