@@ -254,24 +254,11 @@ func (a AgencyData) RetentionPatrons(agency ill.AgencyID, expiredBefore, quietSi
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := a.t.query(fmt.Sprintf(`SELECT p.id FROM patrons p WHERE p.agency = $1 AND p.expires_on IS NOT NULL AND p.expires_on < $2
+	return a.t.queryIDs(fmt.Sprintf(`SELECT p.id FROM patrons p WHERE p.agency = $1 AND p.expires_on IS NOT NULL AND p.expires_on < $2
 		AND p.barcode NOT LIKE 'redacted-%%'
 		AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.agency = p.agency AND r.patron_id = p.id AND (r.closed_at IS NULL OR r.closed_at >= $3))
 		AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.agency = p.agency AND r.patron_id = p.id AND r.redacted_at IS NULL)
 		ORDER BY p.id LIMIT %d`, limit), string(agency), micros(expiredBefore), micros(quietSince))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // AnonymisePatron removes a patron record's identity, keeping its

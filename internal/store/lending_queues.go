@@ -206,23 +206,13 @@ func (a AgencyData) LendingQueue(agency ill.AgencyID, f LendingFilter) ([]Lendin
 	}
 	// The page's ids first (the sort handles narrow rows), then their
 	// documents.
-	idRows, err := a.t.query(fmt.Sprintf(`SELECT r.id FROM %s LEFT JOIN lending_desk m ON m.request_id = r.id WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
+	ids, err := a.t.queryIDs(fmt.Sprintf(`SELECT r.id FROM %s LEFT JOIN lending_desk m ON m.request_id = r.id WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
 		from, w, order, limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, err
 	}
-	var ids []int64
-	for idRows.Next() {
-		var id int64
-		if err := idRows.Scan(&id); err != nil {
-			idRows.Close()
-			return nil, 0, err
-		}
-		ids = append(ids, id)
-	}
-	idRows.Close()
-	if err := idRows.Err(); err != nil || len(ids) == 0 {
-		return nil, total, err
+	if len(ids) == 0 {
+		return nil, total, nil
 	}
 	ph := make([]string, len(ids))
 	iargs := []any{string(agency), false}

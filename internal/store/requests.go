@@ -352,25 +352,16 @@ func (f RequestFilter) limit() int {
 // both at once, SQLite's planner (without statistics) prefers walking the
 // agency's whole side of the table through an (agency, side) index.
 func (a AgencyData) listByRequestID(agency ill.AgencyID, q string, where []string, args []any, f RequestFilter) ([]*ill.Request, int, error) {
-	rows, err := a.t.query(`SELECT id FROM requests WHERE public_id = $1 AND agency = $2
+	ids, err := a.t.queryIDs(`SELECT id FROM requests WHERE public_id = $1 AND agency = $2
 		UNION SELECT id FROM requests WHERE agency = $2 AND partner_request_id = $3`, strings.ToUpper(q), string(agency), q)
-	if err != nil {
+	if err != nil || len(ids) == 0 {
 		return nil, 0, err
 	}
-	var ph []string
+	ph := make([]string, len(ids))
 	args = args[:len(args):len(args)]
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
+	for i, id := range ids {
 		args = append(args, id)
-		ph = append(ph, fmt.Sprintf("$%d", len(args)))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(ph) == 0 {
-		return nil, 0, err
+		ph[i] = fmt.Sprintf("$%d", len(args))
 	}
 	// Few rows (an id is one request, a partner's id one per partner):
 	// all are read, then the page is cut here.

@@ -183,20 +183,7 @@ func (a AgencyData) StatsSources(agency ill.AgencyID, ids []int64) ([]StatsSourc
 func (a AgencyData) StatsRequestIDs(agency ill.AgencyID, after int64, limit int) ([]int64, error) {
 	// Walked in id order by the primary key: the agency's index would be
 	// read whole and sorted on every call.
-	rows, err := a.t.query(`SELECT id FROM requests WHERE id > $2 AND (agency || '') = $1 ORDER BY id LIMIT `+strconv.Itoa(limit), string(agency), after)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return a.t.queryIDs(`SELECT id FROM requests WHERE id > $2 AND (agency || '') = $1 ORDER BY id LIMIT `+strconv.Itoa(limit), string(agency), after)
 }
 
 // StatsChange is an event the statistics have not seen yet.

@@ -78,6 +78,24 @@ func (t *Tx) queryRow(q string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
+// queryIDs runs a query of one integer column (row ids) and returns them.
+func (t *Tx) queryIDs(q string, args ...any) ([]int64, error) {
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
 // execOne runs a statement that must change exactly one row.
 func (t *Tx) execOne(notFound error, q string, args ...any) error {
 	res, err := t.exec(q, args...)
