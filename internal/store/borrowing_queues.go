@@ -254,7 +254,7 @@ func (a AgencyData) RetentionPatrons(agency ill.AgencyID, expiredBefore, quietSi
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	return a.t.queryIDs(fmt.Sprintf(`SELECT p.id FROM patrons p WHERE p.agency = $1 AND p.expires_on IS NOT NULL AND p.expires_on < $2
+	return queryColumn[int64](a.t, fmt.Sprintf(`SELECT p.id FROM patrons p WHERE p.agency = $1 AND p.expires_on IS NOT NULL AND p.expires_on < $2
 		AND p.barcode NOT LIKE 'redacted-%%'
 		AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.agency = p.agency AND r.patron_id = p.id AND (r.closed_at IS NULL OR r.closed_at >= $3))
 		AND NOT EXISTS (SELECT 1 FROM requests r WHERE r.agency = p.agency AND r.patron_id = p.id AND r.redacted_at IS NULL)

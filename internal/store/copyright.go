@@ -184,20 +184,11 @@ func (a AgencyData) CopyrightEntries(agency ill.AgencyID, f CopyrightFilter) ([]
 // CopyrightYears lists the years that have ledger rows or prior counts,
 // newest first.
 func (a AgencyData) CopyrightYears(agency ill.AgencyID) ([]int, error) {
-	rows, err := a.t.query(`SELECT year FROM copyright_ledger WHERE agency = $1 UNION SELECT year FROM copyright_prior_counts WHERE agency = $1 ORDER BY 1 DESC`, string(agency))
+	years, err := queryColumn[int](a.t, `SELECT year FROM copyright_ledger WHERE agency = $1 UNION SELECT year FROM copyright_prior_counts WHERE agency = $1 ORDER BY 1 DESC`, string(agency))
 	if err != nil {
 		return nil, fmt.Errorf("store: copyright years: %w", err)
 	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var y int
-		if err := rows.Scan(&y); err != nil {
-			return nil, err
-		}
-		out = append(out, y)
-	}
-	return out, rows.Err()
+	return years, nil
 }
 
 // CopyrightCount is R3's count for a key in a year: ledger rows classed

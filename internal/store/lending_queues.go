@@ -206,7 +206,7 @@ func (a AgencyData) LendingQueue(agency ill.AgencyID, f LendingFilter) ([]Lendin
 	}
 	// The page's ids first (the sort handles narrow rows), then their
 	// documents.
-	ids, err := a.t.queryIDs(fmt.Sprintf(`SELECT r.id FROM %s LEFT JOIN lending_desk m ON m.request_id = r.id WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
+	ids, err := queryColumn[int64](a.t, fmt.Sprintf(`SELECT r.id FROM %s LEFT JOIN lending_desk m ON m.request_id = r.id WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
 		from, w, order, limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, 0, err

@@ -352,7 +352,7 @@ func (f RequestFilter) limit() int {
 // both at once, SQLite's planner (without statistics) prefers walking the
 // agency's whole side of the table through an (agency, side) index.
 func (a AgencyData) listByRequestID(agency ill.AgencyID, q string, where []string, args []any, f RequestFilter) ([]*ill.Request, int, error) {
-	ids, err := a.t.queryIDs(`SELECT id FROM requests WHERE public_id = $1 AND agency = $2
+	ids, err := queryColumn[int64](a.t, `SELECT id FROM requests WHERE public_id = $1 AND agency = $2
 		UNION SELECT id FROM requests WHERE agency = $2 AND partner_request_id = $3`, strings.ToUpper(q), string(agency), q)
 	if err != nil || len(ids) == 0 {
 		return nil, 0, err

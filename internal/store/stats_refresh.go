@@ -183,7 +183,7 @@ func (a AgencyData) StatsSources(agency ill.AgencyID, ids []int64) ([]StatsSourc
 func (a AgencyData) StatsRequestIDs(agency ill.AgencyID, after int64, limit int) ([]int64, error) {
 	// Walked in id order by the primary key: the agency's index would be
 	// read whole and sorted on every call.
-	return a.t.queryIDs(`SELECT id FROM requests WHERE id > $2 AND (agency || '') = $1 ORDER BY id LIMIT `+strconv.Itoa(limit), string(agency), after)
+	return queryColumn[int64](a.t, `SELECT id FROM requests WHERE id > $2 AND (agency || '') = $1 ORDER BY id LIMIT `+strconv.Itoa(limit), string(agency), after)
 }
 
 // StatsChange is an event the statistics have not seen yet.

@@ -78,22 +78,23 @@ func (t *Tx) queryRow(q string, args ...any) *sql.Row {
 	return t.tx.QueryRowContext(t.ctx, q, args...)
 }
 
-// queryIDs runs a query of one integer column (row ids) and returns them.
-func (t *Tx) queryIDs(q string, args ...any) ([]int64, error) {
+// queryColumn runs a query of one column (row ids, years) and returns
+// its values in order.
+func queryColumn[T any](t *Tx, q string, args ...any) ([]T, error) {
 	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []int64
+	var out []T
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var v T
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		out = append(out, v)
 	}
-	return ids, rows.Err()
+	return out, rows.Err()
 }
 
 // execOne runs a statement that must change exactly one row.
