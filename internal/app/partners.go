@@ -481,10 +481,42 @@ func statusRequestsWith(tx *store.Tx, actor ill.Actor, ids []ill.AgencyID) ([]Pa
 		if err != nil {
 			return nil, err
 		}
+		var askable []*ill.Request
 		for _, r := range rs {
 			if slices.ContainsFunc(availableFor(actor, r), func(d ill.ActionDef) bool { return d.Name == ill.ActStatusRequest }) {
-				out = append(out, PartnerRequest{ID: r.PublicID, Title: r.Citation.DisplayTitle(), State: r.State})
+				askable = append(askable, r)
 			}
+		}
+		if len(askable) == 0 {
+			continue
+		}
+		// Requests the partner has written to us about come first: it
+		// knows them, so the test's answer says something about the
+		// connection (an imported or hand-entered request the partner
+		// never saw is only refused as unknown).
+		ids := make([]int64, len(askable))
+		for i, r := range askable {
+			ids[i] = r.ID
+		}
+		heard, err := tx.Agency().MessageDeliveries(actor.Agency, store.MessageQuery{RequestIDs: ids, Partners: []ill.AgencyID{id}, Direction: store.Inbound})
+		if err != nil {
+			return nil, err
+		}
+		known := map[int64]bool{}
+		for _, m := range heard {
+			known[m.RequestID] = true
+		}
+		slices.SortStableFunc(askable, func(x, y *ill.Request) int {
+			switch {
+			case known[x.ID] == known[y.ID]:
+				return 0
+			case known[x.ID]:
+				return -1
+			}
+			return 1
+		})
+		for _, r := range askable {
+			out = append(out, PartnerRequest{ID: r.PublicID, Title: r.Citation.DisplayTitle(), State: r.State})
 		}
 	}
 	return out, nil

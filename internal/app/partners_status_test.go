@@ -63,6 +63,15 @@ func TestStatusRequestRoundTrip(t *testing.T) {
 			if ov.LastIn.IsZero() || ov.LastOut.IsZero() || ov.Week.In != 1 || ov.Week.Out != 2 {
 				t.Errorf("partner page after the round trip: %+v", ov.PartnerSummary)
 			}
+			// A newer request the partner has not written about yet comes
+			// after the one it has: the test is offered about a request
+			// the partner knows.
+			id2 := w.borrow(lender, "Not answered yet")
+			w.untilStates(id2, "New:delivered")
+			ov, err = w.App.Partner(w.ctx, w.mgr, lender)
+			if err != nil || len(ov.StatusRequests) != 2 || ov.StatusRequests[0].ID != id || ov.StatusRequests[1].ID != id2 {
+				t.Errorf("status request choices with an unanswered request: %+v (%v), want %s first", ov.StatusRequests, err, id)
+			}
 
 			// Bad input changes nothing.
 			lid, err := w.App.LendingIDFor(w.ctx, lender, ptLib, id)
