@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(Step{Order: 66, Name: "problems on timers: silent partner, need-before passed, conditions unanswered", Run: seedSilenceProblems})
+	register(Step{Order: 66, Name: "problems on timers: silent partner, need-before passed, conditions unanswered, not received", Run: seedSilenceProblems})
 }
 
 // seedSilenceProblems gives Example College Library (borrowing from
@@ -17,7 +17,8 @@ func init() {
 // timer-driven problems (docs/problems.md): a Cancel, a Renew and a
 // ShippedReturn the lender is silent on (each reminded, staff follow-up
 // next), a need-before date passed (the patron asked), and conditions
-// left unanswered (staff reminded, automatic rejection next). The
+// left unanswered (staff reminded, automatic rejection next), and a loan
+// shipped but not received (the lender asked where it is). The
 // detections are made due at once by setting their aging rows to 0 for
 // the seeding, then the library's table is put back.
 func seedSilenceProblems(ctx context.Context, a *app.App, w *World) error {
@@ -53,6 +54,10 @@ func seedSilenceProblems(ctx context.Context, a *app.App, w *World) error {
 			need: time.Now().AddDate(0, 0, -2), moves: []move{l(ill.ActExpectToSupply)}},
 		{cite: ill.Citation{Title: "The fine print", Author: "Ellis, Ruth", ISBN: "9780316399630"},
 			moves: []move{lp(ill.ActOfferConds, map[string]any{"conditions": []string{"LibraryUseOnly"}, "cost": "12.00 USD", "note": "Library use only, and our fee."})}},
+		// Shipped and not received: the StatusRequest is asked at once
+		// (the lender answers Loaned), the claim is next.
+		{cite: ill.Citation{Title: "Lost in the mail: a history of the dead letter office", Author: "Fuller, Wayne E.", ISBN: "9780252027383"},
+			moves: append([]move{}, toShipped...)},
 	}
 	return seedProblemCases(ctx, a, "timer problem", borrower, lender, patron, cases)
 }

@@ -10,7 +10,8 @@ import (
 
 // TestDemoSilenceProblems: the demo has a request in each timer-driven
 // problem (a silent partner on cancel, renew and return; a need-before
-// date passed; conditions unanswered), and the library's aging table is
+// date passed; conditions unanswered; a loan not received, the lender
+// asked), and the library's aging table is
 // its own again after the seeding.
 func TestDemoSilenceProblems(t *testing.T) {
 	t.Parallel()
@@ -25,7 +26,7 @@ func TestDemoSilenceProblems(t *testing.T) {
 	for _, p := range ps {
 		got[string(p.Kind)+"/"+p.Step]++
 	}
-	for _, want := range []string{"silent_cancel/reminder", "silent_renew/reminder", "silent_return/reminder", "need_before_passed/ask_patron", "conditions_unanswered/reminder"} {
+	for _, want := range []string{"silent_cancel/reminder", "silent_renew/reminder", "silent_return/reminder", "need_before_passed/ask_patron", "conditions_unanswered/reminder", "not_received/status_request"} {
 		if got[want] == 0 {
 			t.Errorf("the problems queue lacks %s: %v", want, got)
 		}
