@@ -102,17 +102,20 @@ func directorySearchKey(e directory.Entry) string {
 const directoryColumns = `e.id, e.data, e.updated_at, (SELECT count(*) FROM agencies a WHERE a.id = e.id)`
 
 func scanDirectoryEntry(sc interface{ Scan(...any) error }) (directory.Entry, error) {
-	var id, data string
-	var updated, hosted int64
-	if err := sc.Scan(&id, &data, &updated, &hosted); err != nil {
+	ce, err := scanCachedEntry(sc)
+	if err != nil {
 		return directory.Entry{}, err
 	}
-	var e directory.Entry
-	if err := json.Unmarshal([]byte(data), &e); err != nil {
-		return directory.Entry{}, fmt.Errorf("store: directory entry %s is damaged: %w", id, err)
-	}
-	e.ID, e.UpdatedAt, e.Hosted = ill.AgencyID(id), fromMicros(updated), hosted > 0
-	return e, nil
+	return ce.entry()
+}
+
+// scanCachedEntry reads the directoryColumns of a row as stored.
+func scanCachedEntry(sc interface{ Scan(...any) error }) (cachedEntry, error) {
+	var ce cachedEntry
+	var hosted int64
+	err := sc.Scan(&ce.id, &ce.data, &ce.updated, &hosted)
+	ce.hosted = hosted > 0
+	return ce, err
 }
 
 // DirectoryEntry returns a library's entry with its credentials, by its
@@ -130,8 +133,7 @@ func (n NetworkData) DirectoryEntry(id ill.AgencyID) (directory.Entry, error) {
 			return ce.entry()
 		}
 	}
-	var ce cachedEntry
-	err = n.t.queryRow(`SELECT `+directoryColumns+` FROM directory_entries e WHERE e.id_key = $1`, key).Scan(&ce.id, &ce.data, &ce.updated, &ce.hosted)
+	ce, err := scanCachedEntry(n.t.queryRow(`SELECT `+directoryColumns+` FROM directory_entries e WHERE e.id_key = $1`, key))
 	if errors.Is(err, sql.ErrNoRows) {
 		return directory.Entry{}, ill.Errorf(ill.NotFound, "%s is not in the directory", id)
 	}

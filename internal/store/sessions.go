@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"interlend/internal/ill"
@@ -30,14 +31,15 @@ func (s SystemData) CreateSession(se Session) error {
 	return err
 }
 
-// SessionByHash finds a live session. Returns NotFound when missing or expired.
-func (s SystemData) SessionByHash(hash string) (Session, error) {
+const sessionColumns = `s.user_id, s.agency, s.csrf_token, s.data, s.second_factor, s.created_at, s.last_seen_at, s.expires_at`
+
+// scanSession reads the sessionColumns of a row, then rest (the columns
+// the query selects after them).
+func scanSession(sc interface{ Scan(...any) error }, hash string, rest ...any) (Session, error) {
 	se := Session{TokenHash: hash}
 	var agency string
 	var created, seen, expires int64
-	err := s.t.queryRow(`SELECT user_id, agency, csrf_token, data, second_factor, created_at, last_seen_at, expires_at
-		FROM sessions WHERE token_hash = $1 AND expires_at > $2`, hash, micros(s.t.now)).
-		Scan(&se.UserID, &agency, &se.CSRFToken, &se.Data, &se.SecondFactor, &created, &seen, &expires)
+	err := sc.Scan(append([]any{&se.UserID, &agency, &se.CSRFToken, &se.Data, &se.SecondFactor, &created, &seen, &expires}, rest...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ill.E(ill.Unauthenticated, "your session has ended; please log in again")
 	}
@@ -45,30 +47,34 @@ func (s SystemData) SessionByHash(hash string) (Session, error) {
 	return se, err
 }
 
+// SessionByHash finds a live session. Returns Unauthenticated when missing
+// or expired.
+func (s SystemData) SessionByHash(hash string) (Session, error) {
+	return scanSession(s.t.queryRow(`SELECT `+sessionColumns+` FROM sessions s WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, micros(s.t.now)), hash)
+}
+
 // SessionWithUser finds a live session and its account with the
 // account's grants, in two queries (every authenticated request asks).
 // Returns Unauthenticated when the session is missing or expired.
 func (s SystemData) SessionWithUser(hash string) (Session, User, error) {
-	se := Session{TokenHash: hash}
-	var u User
-	var agency string
-	var created, seen, expires, uCreated, uUpdated int64
-	var last sql.NullInt64
-	err := s.t.queryRow(`SELECT s.user_id, s.agency, s.csrf_token, s.data, s.second_factor, s.created_at, s.last_seen_at, s.expires_at,
-			u.id, u.email, u.name, u.password_hash, u.disabled, u.totp_secret, u.created_at, u.updated_at, u.last_login_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, micros(s.t.now)).
-		Scan(&se.UserID, &agency, &se.CSRFToken, &se.Data, &se.SecondFactor, &created, &seen, &expires,
-			&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.Disabled, &u.TOTPSecret, &uCreated, &uUpdated, &last)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Session{}, User{}, ill.E(ill.Unauthenticated, "your session has ended; please log in again")
-	}
+	row := s.t.queryRow(`SELECT `+sessionColumns+`, `+qualified("u", userColumns)+`
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`, hash, micros(s.t.now))
+	var se Session
+	u, err := scanUser(scanFunc(func(userDest ...any) (err error) {
+		se, err = scanSession(row, hash, userDest...)
+		return err
+	}))
 	if err != nil {
 		return Session{}, User{}, err
 	}
-	se.Agency, se.CreatedAt, se.LastSeenAt, se.ExpiresAt = ill.AgencyID(agency), fromMicros(created), fromMicros(seen), fromMicros(expires)
-	u.CreatedAt, u.UpdatedAt, u.LastLoginAt = fromMicros(uCreated), fromMicros(uUpdated), fromNullMicros(last)
 	u.Grants, err = s.Grants(u.ID)
 	return se, u, err
+}
+
+// qualified prefixes each column of a list such as userColumns with a
+// table's alias.
+func qualified(alias, columns string) string {
+	return alias + "." + strings.ReplaceAll(columns, ", ", ", "+alias+".")
 }
 
 // UpdateSession saves the session's agency, data, second-factor flag, last
