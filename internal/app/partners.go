@@ -498,13 +498,9 @@ func statusRequestsWith(tx *store.Tx, actor ill.Actor, ids []ill.AgencyID) ([]Pa
 		for i, r := range askable {
 			ids[i] = r.ID
 		}
-		heard, err := tx.Agency().MessageDeliveries(actor.Agency, store.MessageQuery{RequestIDs: ids, Partners: []ill.AgencyID{id}, Direction: store.Inbound})
+		known, err := tx.Agency().RequestsHeardFrom(actor.Agency, id, ids)
 		if err != nil {
 			return nil, err
-		}
-		known := map[int64]bool{}
-		for _, m := range heard {
-			known[m.RequestID] = true
 		}
 		slices.SortStableFunc(askable, func(x, y *ill.Request) int {
 			switch {

@@ -274,3 +274,24 @@ func minTime(ts []time.Time) time.Time {
 	}
 	return m
 }
+
+// RequestsHeardFrom says which of an agency's requests (row ids) the
+// partner has sent us a message about.
+func (a AgencyData) RequestsHeardFrom(agency, partner ill.AgencyID, requestIDs []int64) (map[int64]bool, error) {
+	heard := map[int64]bool{}
+	if len(requestIDs) == 0 {
+		return heard, nil
+	}
+	args := []any{string(agency), string(partner)}
+	ph := make([]string, len(requestIDs))
+	for i, id := range requestIDs {
+		args = append(args, id)
+		ph[i] = fmt.Sprintf("$%d", len(args))
+	}
+	ids, err := queryColumn[int64](a.t, `SELECT DISTINCT request_id FROM messages
+		WHERE agency = $1 AND partner = $2 AND direction = '`+Inbound+`' AND request_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	for _, id := range ids {
+		heard[id] = true
+	}
+	return heard, err
+}

@@ -40,6 +40,11 @@ func seedRequests(tx *store.Tx, ag ill.AgencyID, marker string) error {
 	if err := a.AddMessage(ag, m); err != nil {
 		return err
 	}
+	in := &store.StoredMessage{RequestID: b.ID, Direction: store.Inbound, Partner: "US-LEND", Kind: ill.MsgSAM,
+		Body: ill.Message{Kind: ill.MsgSAM, Note: marker}}
+	if err := a.AddMessage(ag, in); err != nil {
+		return err
+	}
 	return a.AddCharge(ag, &store.Charge{RequestID: b.ID, Type: store.ChargeLender, Amount: ill.Money{Minor: 1500, Currency: "USD"}, Status: store.ChargeQuoted, Note: marker})
 }
 
@@ -71,6 +76,14 @@ func firstMessage(a store.AgencyData, ag ill.AgencyID) store.StoredMessage {
 }
 
 var requestCases = map[string]agencyCase{
+	"RequestsHeardFrom": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
+		own, other := firstRequest(a, ag, ill.Borrowing), firstRequest(a, otherAgency, ill.Borrowing)
+		heard, err := a.RequestsHeardFrom(ag, "US-LEND", []int64{own.ID, other.ID})
+		if err == nil && (len(heard) != 1 || !heard[own.ID]) {
+			err = fmt.Errorf("heard from about %v, want only %d", heard, own.ID)
+		}
+		return heard, err
+	},
 	"CreateRequest": func(a store.AgencyData, ag ill.AgencyID) (any, error) {
 		r := &ill.Request{Side: ill.Borrowing, State: ill.BValidated, ServiceType: ill.Loan, Citation: ill.Citation{Title: "New"}}
 		return r, a.CreateRequest(ag, r)
