@@ -89,8 +89,7 @@ func init() {
 					if err != nil {
 						return nil, err
 					}
-					v, err := h.view(r, res.Request)
-					return ScanResultView{Request: v, Mode: res.Mode, From: res.From, Item: res.Item, Charge: res.Charge}, err
+					return ScanResultView{Request: h.view(r, res.Request), Mode: res.Mode, From: res.From, Item: res.Item, Charge: res.Charge}, nil
 				}},
 			printRoute("/api/v1/lending/pull-slips", "Print pull slips (sorted by branch, location, call number) and mark them as pulled",
 				func(h *Handler, r *http.Request, a ill.Actor, ids []string, o app.PrintOptions) (app.Printed, error) {
@@ -157,6 +156,5 @@ func (h *Handler) copyDelivery(r *http.Request, resend bool) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := h.view(r, d.Request)
-	return CopyDeliveryView{Request: v, File: d.File.PublicID, Size: d.File.Size, Pages: d.Pages, Assembled: d.Assembled, LinkExpires: d.LinkExpires}, err
+	return CopyDeliveryView{Request: h.view(r, d.Request), File: d.File.PublicID, Size: d.File.Size, Pages: d.Pages, Assembled: d.Assembled, LinkExpires: d.LinkExpires}, nil
 }

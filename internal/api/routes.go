@@ -144,7 +144,7 @@ func (h *Handler) routes() []route {
 				if err != nil {
 					return nil, err
 				}
-				return h.view(r, req)
+				return h.view(r, req), nil
 			}},
 		{Method: "GET", Path: "/api/v1/requests", Summary: "List and search requests", Tag: "requests", Response: typeOf[RequestList](),
 			Query: []queryParam{{"side", "borrowing or lending", "string"}, {"state", "a state of the tables (repeatable)", "string"},
@@ -159,7 +159,7 @@ func (h *Handler) routes() []route {
 				if err != nil {
 					return nil, err
 				}
-				return h.view(r, req)
+				return h.view(r, req), nil
 			}},
 		{Method: "GET", Path: "/api/v1/requests/{id}/actions", Summary: "Actions the caller may take now", Tag: "requests", Response: typeOf[[]ActionView](),
 			Handle: func(h *Handler, r *http.Request) (any, error) {
@@ -177,7 +177,7 @@ func (h *Handler) routes() []route {
 				if err != nil {
 					return nil, err
 				}
-				return h.view(r, req)
+				return h.view(r, req), nil
 			}},
 		{Method: "GET", Path: "/api/v1/requests/{id}/timeline", Summary: "Events and protocol messages of a request", Tag: "requests", Response: typeOf[Timeline](),
 			Handle: (*Handler).timeline},
@@ -241,8 +241,8 @@ func actionViews(defs []ill.ActionDef) []ActionView {
 }
 
 // view adds the caller's available actions to a request.
-func (h *Handler) view(r *http.Request, req *ill.Request) (RequestView, error) {
-	return RequestView{Request: req, AvailableActions: actionViews(h.app.ActionsFor(actorFrom(r.Context()), req))}, nil
+func (h *Handler) view(r *http.Request, req *ill.Request) RequestView {
+	return RequestView{Request: req, AvailableActions: actionViews(h.app.ActionsFor(actorFrom(r.Context()), req))}
 }
 
 func (h *Handler) listRequests(r *http.Request) (any, error) {

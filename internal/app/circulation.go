@@ -101,22 +101,26 @@ func stepOrderingKey(r *ill.Request) string { return fmt.Sprintf("ils:%s:%s", r.
 // driver, or a step the ILS did itself).
 func (a *App) queueStep(tx *store.Tx, r *ill.Request, service ils.Service, driver string, done map[string]string) error {
 	old, err := tx.Agency().CirculationStep(r.Agency, r.ID, string(service))
-	return a.queueStepAfter(tx, r, service, driver, done, old, err)
+	if err != nil && !ill.Is(err, ill.NotFound) {
+		return err
+	}
+	return a.queueStepAfter(tx, r, service, driver, done, old, err == nil)
 }
 
-// queueStepAfter is queueStep given the request's step for the service as
-// read (err NotFound: none yet), for callers that have read its steps.
-func (a *App) queueStepAfter(tx *store.Tx, r *ill.Request, service ils.Service, driver string, done map[string]string, old store.CirculationStep, err error) error {
-	switch {
-	case err == nil && service == ils.RenewItem && old.State.Completed() && done == nil:
+// queueStepAfter is queueStep given the request's step for the service
+// (found false: none yet), for callers that have read its steps.
+func (a *App) queueStepAfter(tx *store.Tx, r *ill.Request, service ils.Service, driver string, done map[string]string, old store.CirculationStep, found bool) error {
+	if found {
+		if service != ils.RenewItem || !old.State.Completed() || done != nil {
+			return nil
+		}
 		// Every renewal the lender grants extends the ILS loan again.
+		var err error
 		if old.JobID, err = a.enqueueStep(tx, r, service); err != nil {
 			return err
 		}
 		old.State, old.Attempts, old.Problem, old.DoneBy = store.StepPending, 0, "", 0
 		return tx.Agency().UpdateCirculationStep(r.Agency, old)
-	case err == nil || !ill.Is(err, ill.NotFound):
-		return err
 	}
 	st := store.CirculationStep{RequestID: r.ID, Service: string(service), State: store.StepPending, Driver: driver}
 	if done != nil {

@@ -88,11 +88,7 @@ func circulationHook(a *App, tx *store.Tx, r *ill.Request, ev *ill.Event) error 
 			done = map[string]string{"via": viaSeen}
 		}
 		old, found := findStep(steps, svc)
-		var err error
-		if !found {
-			err = ill.Errorf(ill.NotFound, "request %s has no %s step", r.PublicID, svc)
-		}
-		if err := a.queueStepAfter(tx, r, svc, s.Driver, done, old, err); err != nil {
+		if err := a.queueStepAfter(tx, r, svc, s.Driver, done, old, found); err != nil {
 			return err
 		}
 	}
