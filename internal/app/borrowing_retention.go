@@ -301,19 +301,26 @@ var noteElements = regexp.MustCompile(`(?is)(<(?:[\w-]+:)?(?:note|noteToPatron)(
 // noteKeys are free-text notes in JSON payloads (events, request data).
 var noteKeys = regexp.MustCompile(`("(?:note|noteToPartner|noteToPatron|text|comment)"\s*:\s*")((?:[^"\\]|\\.)*)(")`)
 
-// identityRedactor returns a function that replaces the given values (any
-// case) and the patron elements of XML with RedactedText.
-func identityRedactor(values []string) store.RedactText {
+// identityPattern matches any of the values (any case; values shorter
+// than 3 characters are left out, too common to be someone's), or is nil
+// when none is left.
+func identityPattern(values []string) *regexp.Regexp {
 	var quoted []string
 	for _, v := range values {
 		if v = strings.TrimSpace(v); len([]rune(v)) >= 3 {
 			quoted = append(quoted, regexp.QuoteMeta(v))
 		}
 	}
-	var re *regexp.Regexp
-	if len(quoted) > 0 {
-		re = regexp.MustCompile(`(?i)` + strings.Join(quoted, "|"))
+	if len(quoted) == 0 {
+		return nil
 	}
+	return regexp.MustCompile(`(?i)` + strings.Join(quoted, "|"))
+}
+
+// identityRedactor returns a function that replaces the given values (any
+// case) and the patron elements of XML with RedactedText.
+func identityRedactor(values []string) store.RedactText {
+	re := identityPattern(values)
 	return func(s string) string {
 		if s == "" {
 			return s

@@ -106,10 +106,8 @@ func badCopyNote(what, note string) string {
 // barcode (who) out of a note: lenders never see who the patron is.
 func withoutPatron(who []string, note string) string {
 	note = emailLike.ReplaceAllString(note, "[removed]")
-	for _, w := range who {
-		if w = strings.TrimSpace(w); utf8.RuneCountInString(w) >= 3 {
-			note = regexp.MustCompile(`(?i)`+regexp.QuoteMeta(w)).ReplaceAllString(note, "[removed]")
-		}
+	if re := identityPattern(who); re != nil {
+		note = re.ReplaceAllString(note, "[removed]")
 	}
 	return note
 }
